@@ -259,7 +259,9 @@ class Fact:
         return tuple(dict.fromkeys(s.article_id for s in self.support))
 
 
-ConflictKind = Literal["number", "place", "polarity", "name_title", "date", "quote_wording", "assessment"]
+ConflictKind = Literal[
+    "number", "place", "polarity", "name_title", "date", "quote_wording", "assessment"
+]
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,9 @@ class Store:
                 sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
             ).first()
             if row is None:
-                conn.execute(meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+                conn.execute(
+                    meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
+                )
             elif int(row[0]) > SCHEMA_VERSION:
                 raise StoreError(
                     f"{self.url}: schema version {row[0]} is newer than this Parallax ({SCHEMA_VERSION})"
@@ -153,7 +155,9 @@ class Store:
                 if exists:
                     known += 1
                     row.pop("ingested_at")
-                    conn.execute(articles_table.update().where(articles_table.c.id == art.id).values(**row))
+                    conn.execute(
+                        articles_table.update().where(articles_table.c.id == art.id).values(**row)
+                    )
                     if self.is_sqlite:
                         conn.exec_driver_sql("DELETE FROM articles_fts WHERE id = ?", (art.id,))
                 else:
@@ -179,13 +183,17 @@ class Store:
 
     def count_articles(self) -> int:
         with self.engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.count()).select_from(articles_table)).scalar_one())
+            return int(
+                conn.execute(sa.select(sa.func.count()).select_from(articles_table)).scalar_one()
+            )
 
     def search(self, query: str, limit: int = 20) -> list[tuple[str, str, str]]:
         """Full-text search: (article_id, title, snippet) best first. SQLite only."""
         if not self.is_sqlite or not query.strip():
             return []
-        terms = " ".join('"' + t.replace('"', "") + '"' for t in query.split() if t.replace('"', ""))
+        terms = " ".join(
+            '"' + t.replace('"', "") + '"' for t in query.split() if t.replace('"', "")
+        )
         if not terms:
             return []
         with self.engine.connect() as conn:
@@ -202,17 +210,24 @@ class Store:
             for ann in annotated:
                 data = to_plain(ann)
                 data.pop("article", None)
-                conn.execute(annotations_table.delete().where(annotations_table.c.article_id == ann.id))
-                conn.execute(annotations_table.insert().values(article_id=ann.id, version=version, data=data))
+                conn.execute(
+                    annotations_table.delete().where(annotations_table.c.article_id == ann.id)
+                )
+                conn.execute(
+                    annotations_table.insert().values(article_id=ann.id, version=version, data=data)
+                )
 
-    def get_annotations(self, articles: Sequence[Article], version: str) -> dict[str, AnnotatedArticle]:
+    def get_annotations(
+        self, articles: Sequence[Article], version: str
+    ) -> dict[str, AnnotatedArticle]:
         """Cached annotations of the given articles, for the given annotator version only."""
         by_id = {a.id: a for a in articles}
         out: dict[str, AnnotatedArticle] = {}
         with self.engine.connect() as conn:
             rows = conn.execute(
                 sa.select(annotations_table).where(
-                    annotations_table.c.article_id.in_(list(by_id)), annotations_table.c.version == version
+                    annotations_table.c.article_id.in_(list(by_id)),
+                    annotations_table.c.version == version,
                 )
             )
             for r in rows:
@@ -229,7 +244,9 @@ class Store:
             for chunk_start in range(0, len(keys), 500):
                 chunk = keys[chunk_start : chunk_start + 500]
                 rows = conn.execute(
-                    sa.select(vectors_table).where(vectors_table.c.kind == kind, vectors_table.c.key.in_(chunk))
+                    sa.select(vectors_table).where(
+                        vectors_table.c.kind == kind, vectors_table.c.key.in_(chunk)
+                    )
                 )
                 for r in rows:
                     out[r.key] = np.frombuffer(r.data, dtype=np.float32).reshape(r.dim)
@@ -240,12 +257,19 @@ class Store:
             return
         with self.engine.begin() as conn:
             conn.execute(
-                vectors_table.delete().where(vectors_table.c.kind == kind, vectors_table.c.key.in_(list(vectors)))
+                vectors_table.delete().where(
+                    vectors_table.c.kind == kind, vectors_table.c.key.in_(list(vectors))
+                )
             )
             conn.execute(
                 vectors_table.insert(),
                 [
-                    {"kind": kind, "key": k, "dim": int(v.shape[0]), "data": np.asarray(v, np.float32).tobytes()}
+                    {
+                        "kind": kind,
+                        "key": k,
+                        "dim": int(v.shape[0]),
+                        "data": np.asarray(v, np.float32).tobytes(),
+                    }
                     for k, v in vectors.items()
                 ],
             )
@@ -256,24 +280,34 @@ class Store:
         with self.engine.begin() as conn:
             for story in stories:
                 conn.execute(stories_table.delete().where(stories_table.c.id == story.id))
-                conn.execute(story_articles_table.delete().where(story_articles_table.c.story_id == story.id))
+                conn.execute(
+                    story_articles_table.delete().where(story_articles_table.c.story_id == story.id)
+                )
                 conn.execute(
                     stories_table.insert().values(
-                        id=story.id, level=story.level, parent_id=story.parent_id,
-                        data=to_plain(story), updated_at=_now(),
+                        id=story.id,
+                        level=story.level,
+                        parent_id=story.parent_id,
+                        data=to_plain(story),
+                        updated_at=_now(),
                     )
                 )
                 if story.article_ids:
                     conn.execute(
                         story_articles_table.insert(),
-                        [{"story_id": story.id, "article_id": a} for a in dict.fromkeys(story.article_ids)],
+                        [
+                            {"story_id": story.id, "article_id": a}
+                            for a in dict.fromkeys(story.article_ids)
+                        ],
                     )
 
     def delete_stories(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         with self.engine.begin() as conn:
             conn.execute(stories_table.delete().where(stories_table.c.id.in_(ids)))
-            conn.execute(story_articles_table.delete().where(story_articles_table.c.story_id.in_(ids)))
+            conn.execute(
+                story_articles_table.delete().where(story_articles_table.c.story_id.in_(ids))
+            )
 
     def stories(self, level: str | None = None) -> list[Story]:
         query = sa.select(stories_table.c.data)
@@ -284,27 +318,48 @@ class Store:
 
     def story(self, story_id: str) -> Story | None:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(stories_table.c.data).where(stories_table.c.id == story_id)).first()
+            row = conn.execute(
+                sa.select(stories_table.c.data).where(stories_table.c.id == story_id)
+            ).first()
         return from_plain(Story, row.data) if row else None
 
 
 def _article_row(art: Article) -> dict[str, Any]:
     return {
-        "id": art.id, "source": art.source, "outlet": art.outlet, "outlet_reason": art.outlet_reason,
-        "title": art.title, "byline": art.byline, "published": art.published,
-        "date_reason": art.date_reason, "language": art.language, "text": art.text,
-        "paragraphs": [list(p) for p in art.paragraphs], "url": art.url,
-        "stripped": list(art.stripped), "lean": art.lean, "ingested_at": _now(),
+        "id": art.id,
+        "source": art.source,
+        "outlet": art.outlet,
+        "outlet_reason": art.outlet_reason,
+        "title": art.title,
+        "byline": art.byline,
+        "published": art.published,
+        "date_reason": art.date_reason,
+        "language": art.language,
+        "text": art.text,
+        "paragraphs": [list(p) for p in art.paragraphs],
+        "url": art.url,
+        "stripped": list(art.stripped),
+        "lean": art.lean,
+        "ingested_at": _now(),
     }
 
 
 def _row_article(row: Any) -> Article:
     return Article(
-        id=row["id"], source=row["source"], outlet=row["outlet"], outlet_reason=row["outlet_reason"],
-        title=row["title"], byline=row["byline"], published=row["published"],
-        date_reason=row["date_reason"], language=row["language"], text=row["text"],
+        id=row["id"],
+        source=row["source"],
+        outlet=row["outlet"],
+        outlet_reason=row["outlet_reason"],
+        title=row["title"],
+        byline=row["byline"],
+        published=row["published"],
+        date_reason=row["date_reason"],
+        language=row["language"],
+        text=row["text"],
         paragraphs=tuple(tuple(p) for p in row["paragraphs"]),  # type: ignore[misc]
-        url=row["url"], stripped=tuple(row["stripped"]), lean=row["lean"],
+        url=row["url"],
+        stripped=tuple(row["stripped"]),
+        lean=row["lean"],
     )
 
 
