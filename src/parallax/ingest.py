@@ -229,7 +229,10 @@ def article_from_html(
     title = (meta.get("title") or "").strip()
     if title and not body.startswith(title):
         body = f"{title}\n\n{body}"
-    return build_article(body, source, html_meta=meta, url=url, **kwargs)
+    try:
+        return build_article(body, source, html_meta=meta, url=url, **kwargs)
+    except IngestError as exc:
+        raise IngestError(f"no usable article text in the HTML: {exc}") from None
 
 
 def article_from_record(

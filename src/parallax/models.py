@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 UNKNOWN = "unknown"
 
@@ -33,7 +33,10 @@ class Records(tuple[T, ...]):
 def to_plain(obj: Any) -> Any:
     """Dataclasses/tuples/dates to JSON-ready dicts, lists and ISO strings."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_plain(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.repr}
+        out = {f.name: to_plain(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.repr}
+        for name in getattr(obj, "json_extra", ()):
+            out[name] = to_plain(getattr(obj, name))
+        return out
     if isinstance(obj, dict):
         return {str(k): to_plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
@@ -72,6 +75,8 @@ class Article:
     url: str | None = None
     stripped: tuple[str, ...] = ()  # scraper cruft lines removed, verbatim
     lean: str | None = None  # political lean if a ratings file says so
+
+    json_extra: ClassVar[tuple[str, ...]] = ("words",)
 
     @property
     def words(self) -> int:
@@ -140,6 +145,8 @@ class Quote:
     cue_start: int | None
     cue_end: int | None
     nested_in: int | None = None  # index of the enclosing quote, for quotes in quotes
+
+    json_extra: ClassVar[tuple[str, ...]] = ("words",)
 
     @property
     def words(self) -> int:
@@ -250,6 +257,8 @@ class Fact:
     text: str  # the most neutral supporting wording
     support: tuple[FactSupport, ...]
 
+    json_extra: ClassVar[tuple[str, ...]] = ("outlets", "article_ids")
+
     @property
     def outlets(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(s.outlet for s in self.support))
@@ -314,6 +323,8 @@ class Framing:
     bias_score: float  # mean sentence bias probability, own voice
     headline_bias: float
     body_bias: float
+
+    json_extra: ClassVar[tuple[str, ...]] = ("sourced_share",)
 
     @property
     def sourced_share(self) -> float:

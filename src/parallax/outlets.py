@@ -53,6 +53,8 @@ def _alias_map() -> dict[str, str]:
 def canonical_outlet(name: str) -> str:
     """Registry name for a known alias; the cleaned input otherwise."""
     cleaned = re.sub(r"\s+", " ", name).strip(" .,:;\"'“”")
+    if "." in cleaned and " " not in cleaned:
+        return outlet_from_url(cleaned) or cleaned
     return _alias_map().get(cleaned.lower(), cleaned)
 
 

@@ -1,0 +1,361 @@
+"""The `parallax` command line (Typer + Rich)."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    help="Parallax: one news story from every side.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+stories_app = typer.Typer(
+    help="List and show stories (storylines and events) in the store.", no_args_is_help=True
+)
+app.add_typer(stories_app, name="stories")
+
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summaries.")]
+DbOpt = Annotated[Path, typer.Option("--db", help="SQLite file (or SQLAlchemy URL) of the store.")]
+
+
+def fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def progress_factory(quiet: bool) -> Callable[[str, int], Any]:
+    """A context-manager factory yielding tick(n) callbacks; silent when quiet or not a TTY."""
+    if quiet or not sys.stderr.isatty():
+
+        @contextlib.contextmanager
+        def silent(_label: str, _total: int) -> Iterator[Callable[[int], None]]:
+            yield lambda _n=1: None
+
+        return silent
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    @contextlib.contextmanager
+    def bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as progress:
+            task = progress.add_task(label, total=total or None)
+            yield lambda n=1: progress.advance(task, n)
+
+    return bar
+
+
+def report_problems(problems: Any, quiet: bool) -> None:
+    for p in problems:
+        tag = "skipped" if p.skipped else "warning"
+        err.print(f"[yellow]{tag}:[/] {p.source}: {p.reason}", highlight=False, soft_wrap=True)
+
+
+def check_paths(paths: list[Path]) -> None:
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        fail(f"{missing[0]}: no such file or folder", 2)
+
+
+@app.command()
+def analyze(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files or folders of articles (.txt, .html, .jsonl, .json)."),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Report file: .html, .md or .json.")
+    ] = Path("report.html"),
+    db: Annotated[
+        Path | None, typer.Option("--db", help="Also keep articles and annotations in this store.")
+    ] = None,
+    sidecar: Annotated[
+        Path | None, typer.Option(help="sources.csv giving outlet/date/url per file.")
+    ] = None,
+    ratings: Annotated[
+        Path | None, typer.Option(help="CSV outlet,lean with political lean ratings.")
+    ] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Analyse a set of articles end to end and write a report."""
+    from parallax.pipeline import analyze as run_analysis
+    from parallax.report import write_report
+
+    check_paths(paths)
+    if output.suffix.lower() not in (".html", ".htm", ".md", ".markdown", ".json"):
+        fail(f"{output}: unknown report format '{output.suffix}' (use .html, .md or .json)", 2)
+    if not output.parent.exists():
+        fail(f"{output}: folder {output.parent} does not exist", 2)
+    analysis = run_analysis(
+        paths, db=db, sidecar=sidecar, ratings=ratings, progress=progress_factory(quiet)
+    )
+    report_problems(analysis.problems, quiet)
+    if not analysis.articles:
+        fail("no usable articles in the input (see the reasons above)")
+    write_report(analysis, output)
+    if not quiet:
+        summary(analysis)
+        out.print(f"wrote [bold]{output}[/] ({', '.join(analysis.stages)})", highlight=False)
+
+
+def summary(analysis: Any) -> None:
+    table = Table(title=f"{len(analysis.articles)} articles", show_lines=False)
+    for col in ("outlet", "title", "byline", "date", "words"):
+        table.add_column(col)
+    for art in analysis.articles:
+        table.add_row(
+            art.outlet,
+            art.title[:60],
+            art.byline or "—",
+            str(art.published or "unknown"),
+            str(art.words),
+        )
+    out.print(table)
+    if analysis.conflicts:
+        out.print(
+            f"{len(analysis.conflicts)} contradictions, {len(analysis.facts)} facts, "
+            f"{len(analysis.omissions)} omissions"
+        )
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of articles.")],
+    db: DbOpt = Path("parallax.db"),
+    sidecar: Annotated[
+        Path | None, typer.Option(help="sources.csv giving outlet/date/url per file.")
+    ] = None,
+    ratings: Annotated[Path | None, typer.Option(help="CSV outlet,lean ratings.")] = None,
+    annotate: Annotated[bool, typer.Option(help="Annotate and assign to stories too.")] = True,
+    quiet: QuietOpt = False,
+) -> None:
+    """Add articles to the store; annotate them and assign each to a story incrementally."""
+    from parallax.ingest import ingest_paths
+    from parallax.store import Store, StoreError
+
+    check_paths(paths)
+    progress = progress_factory(quiet)
+    with progress("ingest", 0) as tick:
+        result = ingest_paths(paths, sidecar=sidecar, ratings=ratings, progress=tick)
+    report_problems(result.problems, quiet)
+    try:
+        store = Store(db)
+    except StoreError as exc:
+        fail(str(exc))
+    new, known = store.upsert_articles(result.articles)
+    if not quiet:
+        out.print(
+            f"{new} new, {known} already stored, {len(result.problems)} problem(s); store has "
+            f"{store.count_articles()} articles"
+        )
+    if not result.articles:
+        fail("no usable articles in the input")
+    if annotate:
+        from parallax.pipeline import annotate_articles, available_stages
+
+        if "annotate" not in available_stages():
+            return
+        annotated, _ = annotate_articles(result.articles, store, progress)
+        if "cluster" in available_stages():
+            from parallax.cluster import StoryIndex, docs_from_annotated
+            from parallax.embed import article_vectors
+
+            index = StoryIndex(store)
+            assignments = index.add(
+                docs_from_annotated(annotated, article_vectors(annotated, store=store))
+            )
+            if not quiet:
+                events = {e for _a, e, _s in _triples(assignments)}
+                out.print(f"assigned {len(assignments)} article(s) to {len(events)} event(s)")
+
+
+def _triples(assignments: Any) -> list[tuple[str, str, str]]:
+    rows = []
+    for item in assignments:
+        if isinstance(item, tuple) and len(item) == 3:
+            rows.append(item)
+        elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], tuple):
+            rows.append((item[0], item[1][0], item[1][1]))
+    return rows
+
+
+@app.command("annotate")
+def annotate_cmd(
+    db: DbOpt = Path("parallax.db"),
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Ingest these first (optional).")
+    ] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Annotate stored articles (sentences, entities, quotes, dates, numbers, embeddings)."""
+    from parallax.pipeline import annotate_articles
+    from parallax.store import Store, StoreError
+
+    try:
+        store = Store(db)
+    except StoreError as exc:
+        fail(str(exc))
+    if paths:
+        from parallax.ingest import ingest_paths
+
+        check_paths(paths)
+        result = ingest_paths(paths)
+        report_problems(result.problems, quiet)
+        store.upsert_articles(result.articles)
+    articles = store.articles()
+    if not articles:
+        fail(f"{db}: the store has no articles; run `parallax ingest PATH --db {db}` first")
+    annotated, entities = annotate_articles(articles, store, progress_factory(quiet))
+    if not quiet:
+        table = Table(title=f"annotated {len(annotated)} articles")
+        for col in ("outlet", "sentences", "entities", "quotes", "dates", "numbers"):
+            table.add_column(col)
+        for ann in annotated:
+            table.add_row(
+                ann.article.outlet,
+                str(len(ann.sentences)),
+                str(len({m.canonical for m in ann.mentions})),
+                str(len(ann.quotes)),
+                str(len(ann.times)),
+                str(len(ann.quantities)),
+            )
+        out.print(table)
+
+
+@stories_app.command("list")
+def stories_list(db: DbOpt = Path("parallax.db")) -> None:
+    """List storylines and their events."""
+    from parallax.store import Store, StoreError
+
+    try:
+        store = Store(db)
+    except StoreError as exc:
+        fail(str(exc))
+    stories = store.stories()
+    if not stories:
+        out.print("no stories yet: run `parallax ingest PATH` first")
+        return
+    table = Table()
+    for col in ("id", "level", "label", "articles", "outlets", "dates"):
+        table.add_column(col)
+    lines = sorted(
+        stories, key=lambda s: (s.parent_id or s.id, s.level != "storyline", str(s.date_start))
+    )
+    for s in lines:
+        table.add_row(
+            s.id,
+            s.level,
+            ("  " if s.level == "event" else "") + s.label,
+            str(len(s.article_ids)),
+            ", ".join(s.outlets),
+            f"{s.date_start or '?'} – {s.date_end or '?'}",
+        )
+    out.print(table)
+
+
+@stories_app.command("show")
+def stories_show(story_id: str, db: DbOpt = Path("parallax.db")) -> None:
+    """Show one story: its events and articles."""
+    from parallax.store import Store, StoreError
+
+    try:
+        store = Store(db)
+    except StoreError as exc:
+        fail(str(exc))
+    story = store.story(story_id)
+    if story is None:
+        fail(f"no story with id {story_id!r} in {db}")
+    assert story is not None
+    out.print(
+        f"[bold]{story.label}[/] ({story.level}, {story.date_start or '?'} – {story.date_end or '?'})"
+    )
+    for s in store.stories("event"):
+        if s.parent_id == story.id:
+            out.print(f"  event {s.id}: {s.label} ({len(s.article_ids)} articles)")
+    for art in store.articles(list(story.article_ids)):
+        out.print(f"  - {art.outlet}: {art.title} [{art.published or 'date unknown'}] {art.id}")
+
+
+@app.command("eval")
+def eval_cmd(
+    task: Annotated[
+        str, typer.Argument(help="quotes, loaded_language, events, claims, brief, or all")
+    ],
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Folder with the public data sets.")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="Score only the first N items (fast subset).")
+    ] = None,
+    results: Annotated[Path, typer.Option(help="Where to write results JSON.")] = Path(
+        "eval/results"
+    ),
+) -> None:
+    """Score a stage against public labelled data and print ours next to the paper's number."""
+    import importlib
+    import time
+
+    from parallax.evaluation import TASKS, default_data_dir, write_results
+
+    tasks = list(TASKS) if task == "all" else [task]
+    for t in tasks:
+        if t not in TASKS:
+            fail(f"unknown eval task {t!r} (choose from {', '.join(TASKS)}, all)", 2)
+    data_dir = data or default_data_dir()
+    if not data_dir.is_dir():
+        fail(f"{data_dir}: data folder not found (pass --data)", 2)
+    for t in tasks:
+        try:
+            module = importlib.import_module(f"parallax.evaluation.{t}")
+        except ModuleNotFoundError:
+            err.print(f"[yellow]{t}: not available in this build[/]")
+            continue
+        start = time.perf_counter()
+        try:
+            res = module.run(data_dir, limit=limit)
+        except FileNotFoundError as exc:
+            err.print(f"[red]{t}: data missing: {exc}[/]")
+            continue
+        table = Table(title=f"{t} ({time.perf_counter() - start:.1f}s)")
+        for col in ("metric", "ours", "reference", "source", "split", "items", "seconds"):
+            table.add_column(col)
+        for r in res:
+            ref = "—" if r.reference is None else f"{r.reference:.3f}"
+            table.add_row(
+                r.metric,
+                f"{r.ours:.3f}",
+                ref,
+                r.reference_source,
+                r.split,
+                str(r.items),
+                f"{r.seconds:.1f}",
+            )
+        out.print(table)
+        path = write_results(res, results)
+        out.print(f"wrote {path}")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("PARALLAX_SHARED", REPO.parent / "shared"))
+CORPUS = SHARED / "corpus" / "balloon"
+DATA = SHARED / "data"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+EPOCH_1 = "000_073c29235360de81.txt"
+EPOCH_2 = "001_ca44ee2e5bdd01a9.txt"
+UNKNOWN_OUTLET = "002_bf76b8945c5b62ff.txt"
+NBC = "003_6092bbde9e6dba06.txt"
+WSWS = "004_2e4714a1960eeb2a.txt"
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    if not CORPUS.is_dir():
+        pytest.fail(f"demo corpus not found at {CORPUS}; set PARALLAX_SHARED")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def demo_articles(corpus_dir: Path):  # type: ignore[no-untyped-def]
+    from parallax.ingest import ingest_paths
+
+    result = ingest_paths([corpus_dir])
+    assert not result.problems
+    return {Path(a.source).name: a for a in result.articles}
