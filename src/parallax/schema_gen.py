@@ -86,13 +86,12 @@ def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
 
 def build_schema() -> dict[str, Any]:
     defs: dict[str, Any] = {}
-    analysis = _type_schema(m.Analysis, defs)
+    _type_schema(m.Analysis, defs)
     body = defs.pop("Analysis")
     props = dict(body["properties"])
     props.pop("annotated")
     props["annotations"] = {"type": "array", "items": {"$ref": "#/$defs/Annotations"}}
-    ann = _type_schema(m.AnnotatedArticle, defs)
-    del ann
+    _type_schema(m.AnnotatedArticle, defs)
     ann_def = dict(defs.pop("AnnotatedArticle"))
     ann_props = dict(ann_def["properties"])
     ann_props.pop("article")
