@@ -381,7 +381,8 @@ def _dep_at(doc: Any, char: int) -> str:
 
 def find_mentions(doc: Any, article_id: str, people: People) -> list[Mention]:
     """All kept-label mentions; PERSON ones come from `people`, others get a folded canonical."""
-    person_chars = [(m.start, m.end) for m in people.mentions]
+    # "State" in "Secretary of State" is part of a title, not the organisation
+    person_chars = [(m.start, m.end) for m in people.mentions] + [(t.start, t.end) for t in people.titles]
     out = list(people.mentions)
     for ent in doc.ents:
         if ent.label_ not in KEEP_LABELS or ent.label_ == "PERSON":
