@@ -38,12 +38,9 @@ def fail(message: str, code: int = 1) -> None:
 def progress_factory(quiet: bool) -> Callable[[str, int], Any]:
     """A context-manager factory yielding tick(n) callbacks; silent when quiet or not a TTY."""
     if quiet or not sys.stderr.isatty():
+        from parallax.pipeline import no_progress
 
-        @contextlib.contextmanager
-        def silent(_label: str, _total: int) -> Iterator[Callable[[int], None]]:
-            yield lambda _n=1: None
-
-        return silent
+        return no_progress
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -58,7 +55,7 @@ def progress_factory(quiet: bool) -> Callable[[str, int], Any]:
             transient=True,
         ) as progress:
             task = progress.add_task(label, total=total or None)
-            yield lambda n=1: progress.advance(task, n)
+            yield lambda n: progress.advance(task, n)
 
     return bar
 
@@ -351,6 +348,61 @@ def eval_cmd(
         out.print(table)
         path = write_results(res, results)
         out.print(f"wrote {path}")
+
+
+@app.command()
+def serve(
+    db: DbOpt = Path("parallax.db"),
+    data_dir: Annotated[
+        Path,
+        typer.Option("--data-dir", help="The only folder the app reads uploads and files from."),
+    ] = Path("parallax-data"),
+    host: Annotated[
+        str, typer.Option(help="Interface to bind (loopback by default).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+) -> None:
+    """Run the web app: stories, story reports, articles, search, upload, JSON API (/docs)."""
+    from parallax.web import serve as run_server
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    out.print(f"Parallax on http://{host}:{port}  (store {db}, data {data_dir.resolve()})")
+    run_server(db=db, data_dir=data_dir, host=host, port=port)
+
+
+spark_app = typer.Typer(
+    help="Run the pipeline on Apache Spark over WARC, JSONL or Parquet input.", no_args_is_help=True
+)
+app.add_typer(spark_app, name="spark")
+
+
+@spark_app.command("run")
+def spark_run(
+    inputs: Annotated[
+        list[str], typer.Argument(help="WARC (.warc/.warc.gz), JSONL or Parquet files or folders.")
+    ],
+    out_dir: Annotated[str, typer.Option("--out", help="Output folder for Parquet tables.")],
+    master: Annotated[str, typer.Option(help="Spark master URL.")] = "local[2]",
+    window_days: Annotated[int, typer.Option(help="Event time window in days.")] = 7,
+    load_db: Annotated[
+        Path | None, typer.Option("--load-db", help="Load the results into this SQLite store.")
+    ] = None,
+) -> None:
+    """Ingest, annotate, cluster and compare at scale; results as Parquet partitioned by date."""
+    from parallax.spark.job import run_job
+
+    stats = run_job(inputs, out_dir, master=master, window_days=window_days)
+    table = Table(title=f"spark run → {out_dir}")
+    table.add_column("what")
+    table.add_column("value")
+    for key, value in stats.items():
+        table.add_row(str(key), str(value))
+    out.print(table)
+    if load_db is not None:
+        from parallax.spark.job import load_into_store
+
+        load_into_store(out_dir, load_db)
+        out.print(f"loaded into {load_db}")
 
 
 def main() -> None:  # pragma: no cover

@@ -439,15 +439,15 @@ def from_plain(cls: type[T], data: Any) -> T:
         if origin is typing.Literal:
             return value
         if origin is tuple or origin is Records:
-            args = typing.get_args(tp)
-            if len(args) == 2 and args[1] is Ellipsis:
-                return tuple(decode(args[0], v) for v in value)
-            if args and origin is tuple:
-                return tuple(decode(a, v) for a, v in zip(args, value, strict=False))
-            return tuple(decode(args[0], v) for v in value) if args else tuple(value)
+            targs = typing.get_args(tp)
+            if len(targs) == 2 and targs[1] is Ellipsis:
+                return tuple(decode(targs[0], v) for v in value)
+            if targs and origin is tuple:
+                return tuple(decode(a, v) for a, v in zip(targs, value, strict=False))
+            return tuple(decode(targs[0], v) for v in value) if targs else tuple(value)
         if tp is dt.date:
             return dt.date.fromisoformat(value[:10])
-        if dataclasses.is_dataclass(tp):
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             hints = typing.get_type_hints(tp)
             kwargs = {
                 f.name: decode(hints[f.name], value[f.name])

@@ -36,13 +36,17 @@ def available_stages(wanted: Sequence[str] = STAGES) -> tuple[str, ...]:
 Progress = Callable[[str, int], Callable[[int], None]]
 
 
+def _ignore(_n: int = 1) -> None:
+    return None
+
+
 @contextlib.contextmanager
-def _no_progress(_label: str, _total: int) -> Iterator[Callable[[int], None]]:
-    yield lambda _n=1: None
+def no_progress(_label: str, _total: int) -> Iterator[Callable[[int], None]]:
+    yield _ignore
 
 
 def annotate_articles(
-    articles: Sequence[Article], store: Store | None, progress: Any = _no_progress
+    articles: Sequence[Article], store: Store | None, progress: Any = no_progress
 ) -> tuple[list[AnnotatedArticle], list[Any]]:
     """Annotate and resolve entities across articles."""
     from parallax.annotate import annotate, resolve_entities
@@ -60,7 +64,7 @@ def analyze(
     sidecar: str | Path | None = None,
     ratings: str | Path | None = None,
     stages: Sequence[str] = STAGES,
-    progress: Any = _no_progress,
+    progress: Any = no_progress,
 ) -> Analysis:
     """Run the stages in order over the inputs; later stages see earlier results only."""
     stages = available_stages(stages)
@@ -99,7 +103,7 @@ def analyze(
         from parallax.compare import compare
         from parallax.embed import sentence_vectors
 
-        groups = [s for s in stories if s.level == "storyline"] or [None]
+        groups: list[Any] = [s for s in stories if s.level == "storyline"] or [None]
         by_id = {a.id: a for a in annotated}
         sent_vecs = dict(
             zip([a.id for a in annotated], sentence_vectors(annotated, store=store), strict=True)
