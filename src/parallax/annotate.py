@@ -82,7 +82,9 @@ def annotate(
         limit = nlp.max_length - 1
         texts = [a.text[:limit] if isinstance(a.text, str) else "" for a in todo]
         fresh: list[AnnotatedArticle] = []
-        for article, doc in zip(todo, nlp.pipe(texts, batch_size=batch_size, n_process=n_process), strict=True):
+        for article, doc in zip(
+            todo, nlp.pipe(texts, batch_size=batch_size, n_process=n_process), strict=True
+        ):
             try:
                 ann = annotate_doc(doc, article, hint)
             except Exception:  # one odd article must not stop a crawl; it stays unannotated

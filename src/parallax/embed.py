@@ -25,7 +25,9 @@ def text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def embed_texts(texts: Sequence[str], store: Store | None = None, batch_size: int = 64) -> np.ndarray:
+def embed_texts(
+    texts: Sequence[str], store: Store | None = None, batch_size: int = 64
+) -> np.ndarray:
     """L2-normalised float32 rows, one per text; cached vectors are reused, new ones stored."""
     texts = [t if isinstance(t, str) else "" for t in texts]
     if not texts:
@@ -37,10 +39,17 @@ def embed_texts(texts: Sequence[str], store: Store | None = None, batch_size: in
         from parallax.nlp import sentence_encoder
 
         first = {k: t for k, t in zip(keys, texts, strict=True)}
-        new = sentence_encoder().encode(
-            [first[k] for k in todo], batch_size=batch_size, convert_to_numpy=True,
-            normalize_embeddings=True, show_progress_bar=False,
-        ).astype(np.float32)
+        new = (
+            sentence_encoder()
+            .encode(
+                [first[k] for k in todo],
+                batch_size=batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+            .astype(np.float32)
+        )
         fresh = dict(zip(todo, new, strict=True))
         if store is not None:
             store.put_vectors(KIND, fresh)
@@ -50,7 +59,9 @@ def embed_texts(texts: Sequence[str], store: Store | None = None, batch_size: in
     return out / np.where(norms == 0, 1, norms)
 
 
-def sentence_vectors(annotated: Sequence[AnnotatedArticle], store: Store | None = None) -> list[np.ndarray]:
+def sentence_vectors(
+    annotated: Sequence[AnnotatedArticle], store: Store | None = None
+) -> list[np.ndarray]:
     """Per article, one row per Sentence (in order); one encoder pass over all articles."""
     texts = [s.text for a in annotated for s in a.sentences]
     flat = embed_texts(texts, store)
@@ -67,6 +78,8 @@ def lead_text(ann: AnnotatedArticle) -> str:
     return f"{ann.article.title}\n{lead}".strip()
 
 
-def article_vectors(annotated: Sequence[AnnotatedArticle], store: Store | None = None) -> np.ndarray:
+def article_vectors(
+    annotated: Sequence[AnnotatedArticle], store: Store | None = None
+) -> np.ndarray:
     """One normalised row per article: the embedding of its title plus lead sentences."""
     return embed_texts([lead_text(a) for a in annotated], store)

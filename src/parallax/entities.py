@@ -28,37 +28,164 @@ NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 # Head words of a title phrase; a phrase in front of a name only counts as a title
 # when it contains one of these.
 TITLE_WORDS = {
-    "secretary", "minister", "spokesperson", "spokesman", "spokeswoman", "diplomat",
-    "president", "leader", "director", "chairman", "chairwoman", "chair", "chief",
-    "general", "gen.", "gen", "brig.", "brig", "official", "ambassador", "senator", "sen.",
-    "rep.", "representative", "governor", "mayor", "premier", "chancellor", "envoy",
-    "commander", "adviser", "advisor", "aide", "reporter", "correspondent", "editor",
-    "analyst", "professor", "ceo", "head", "deputy", "secretary-general", "admiral",
-    "colonel", "col.", "captain", "capt.", "lt.", "dr.", "prime", "justice", "judge",
-    "attorney", "lawmaker", "congressman", "congresswoman", "speaker", "negotiator",
-    "councillor", "counselor", "counsellor", "vice", "press", "foreign", "defense",
-    "defence", "mr.", "mrs.", "ms.", "sgt.", "maj.", "gov.", "pres.", "king", "queen",
-    "prince", "pope", "candidate", "nominee", "founder", "executive", "officer",
+    "secretary",
+    "minister",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "diplomat",
+    "president",
+    "leader",
+    "director",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "chief",
+    "general",
+    "gen.",
+    "gen",
+    "brig.",
+    "brig",
+    "official",
+    "ambassador",
+    "senator",
+    "sen.",
+    "rep.",
+    "representative",
+    "governor",
+    "mayor",
+    "premier",
+    "chancellor",
+    "envoy",
+    "commander",
+    "adviser",
+    "advisor",
+    "aide",
+    "reporter",
+    "correspondent",
+    "editor",
+    "analyst",
+    "professor",
+    "ceo",
+    "head",
+    "deputy",
+    "secretary-general",
+    "admiral",
+    "colonel",
+    "col.",
+    "captain",
+    "capt.",
+    "lt.",
+    "dr.",
+    "prime",
+    "justice",
+    "judge",
+    "attorney",
+    "lawmaker",
+    "congressman",
+    "congresswoman",
+    "speaker",
+    "negotiator",
+    "councillor",
+    "counselor",
+    "counsellor",
+    "vice",
+    "press",
+    "foreign",
+    "defense",
+    "defence",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "sgt.",
+    "maj.",
+    "gov.",
+    "pres.",
+    "king",
+    "queen",
+    "prince",
+    "pope",
+    "candidate",
+    "nominee",
+    "founder",
+    "executive",
+    "officer",
 }
 # Heads that name an anonymous source: never resolved to a specific person.
-ANONYMOUS_HEADS = {"official", "officials", "source", "sources", "people", "person", "aide", "aides"}
-HONORIFICS = {"mr.", "mrs.", "ms.", "dr.", "sen.", "rep.", "gov.", "gen.", "brig.", "lt.", "col.",
-              "capt.", "sgt.", "maj.", "president", "prime", "minister", "secretary", "general",
-              "brig", "gen", "mr", "mrs", "ms", "dr", "pres."}
+ANONYMOUS_HEADS = {
+    "official",
+    "officials",
+    "source",
+    "sources",
+    "people",
+    "person",
+    "aide",
+    "aides",
+}
+HONORIFICS = {
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "sen.",
+    "rep.",
+    "gov.",
+    "gen.",
+    "brig.",
+    "lt.",
+    "col.",
+    "capt.",
+    "sgt.",
+    "maj.",
+    "president",
+    "prime",
+    "minister",
+    "secretary",
+    "general",
+    "brig",
+    "gen",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "pres.",
+}
 PRONOUNS = {"he", "she", "him"}
 
 _GPE_ALIASES = {
-    "us": "United States", "u.s.": "United States", "u.s": "United States", "usa": "United States",
-    "u.s.a.": "United States", "united states": "United States", "america": "United States",
-    "the united states": "United States", "the us": "United States", "the u.s.": "United States",
-    "prc": "China", "the prc": "China", "people's republic of china": "China",
-    "the people's republic of china": "China", "uk": "United Kingdom", "u.k.": "United Kingdom",
-    "britain": "United Kingdom", "the uk": "United Kingdom",
+    "us": "United States",
+    "u.s.": "United States",
+    "u.s": "United States",
+    "usa": "United States",
+    "u.s.a.": "United States",
+    "united states": "United States",
+    "america": "United States",
+    "the united states": "United States",
+    "the us": "United States",
+    "the u.s.": "United States",
+    "prc": "China",
+    "the prc": "China",
+    "people's republic of china": "China",
+    "the people's republic of china": "China",
+    "uk": "United Kingdom",
+    "u.k.": "United Kingdom",
+    "britain": "United Kingdom",
+    "the uk": "United Kingdom",
 }
 _NATION_WORDS = {
-    "chinese": "china", "china": "china", "prc": "china", "beijing": "china",
-    "american": "us", "us": "us", "u.s.": "us", "america": "us", "washington": "us",
-    "russian": "russia", "russia": "russia", "ukrainian": "ukraine", "ukraine": "ukraine",
+    "chinese": "china",
+    "china": "china",
+    "prc": "china",
+    "beijing": "china",
+    "american": "us",
+    "us": "us",
+    "u.s.": "us",
+    "america": "us",
+    "washington": "us",
+    "russian": "russia",
+    "russia": "russia",
+    "ukrainian": "ukraine",
+    "ukraine": "ukraine",
 }
 _STOP = {"the", "a", "an", "of", "'s", "’s", "-", "–", "his", "her", "its", "their", "and"}
 
@@ -70,7 +197,7 @@ def clean_name(text: str) -> str:
     words = text.split()
     while len(words) > 1 and words[0].lower() in HONORIFICS:
         words.pop(0)
-    return " ".join(w.strip(",;:\"“”") for w in words).strip()
+    return " ".join(w.strip(',;:"“”') for w in words).strip()
 
 
 def canonical_place(text: str) -> str:
@@ -142,7 +269,7 @@ def _split_title_from_ent(ent: Any) -> tuple[int, int]:
 
 
 def _abbrev(word: str) -> bool:
-    """"Brig", "Gen", "Dept" in front of a split-off period."""
+    """ "Brig", "Gen", "Dept" in front of a split-off period."""
     return word[:1].isupper() and word.isalpha() and len(word) <= 5
 
 
@@ -157,11 +284,21 @@ def _title_before(doc: Any, name_start: int, floor: int) -> tuple[int, int] | No
             break
         if low == "." and not (i > floor and _abbrev(doc[i - 1].text)):
             break
-        if tok.pos_ in {"PROPN", "NOUN", "ADJ"} or low in {"of", "-", "–", "."} or low in TITLE_WORDS:
+        if (
+            tok.pos_ in {"PROPN", "NOUN", "ADJ"}
+            or low in {"of", "-", "–", "."}
+            or low in TITLE_WORDS
+        ):
             start = i
             i -= 1
             continue
-        if low == "the" and i + 1 < name_start and doc[i + 1].text.lower() not in {"the"} and i - 1 >= floor and doc[i - 1].text.lower() == "of":
+        if (
+            low == "the"
+            and i + 1 < name_start
+            and doc[i + 1].text.lower() not in {"the"}
+            and i - 1 >= floor
+            and doc[i - 1].text.lower() == "of"
+        ):
             start = i
             i -= 1
             continue
@@ -183,7 +320,7 @@ def _title_before(doc: Any, name_start: int, floor: int) -> tuple[int, int] | No
 
 
 def _appositive_title(doc: Any, name_end: int) -> tuple[int, int] | None:
-    """", the director of ..." right after a name: token range of the apposition."""
+    """ ", the director of ..." right after a name: token range of the apposition."""
     if name_end + 2 >= len(doc) or doc[name_end].text != ",":
         return None
     j = name_end + 1
@@ -199,9 +336,12 @@ def _appositive_title(doc: Any, name_end: int) -> tuple[int, int] | None:
         return None
     end = k + 1
     sent_end = doc[k].sent.end
-    while end < sent_end and not (doc[end].is_punct and doc[end].text not in {"'s", "’s", "-", "–"}) \
-            and doc[end].text.lower() not in {"who", "which", "before", "after", "when", "said", "says"} \
-            and doc[end].pos_ not in {"VERB", "AUX"}:
+    while (
+        end < sent_end
+        and not (doc[end].is_punct and doc[end].text not in {"'s", "’s", "-", "–"})
+        and doc[end].text.lower() not in {"who", "which", "before", "after", "when", "said", "says"}
+        and doc[end].pos_ not in {"VERB", "AUX"}
+    ):
         end += 1
     return j, end
 
@@ -261,7 +401,11 @@ def find_people(doc: Any, article_id: str) -> People:
         rng = _title_before(doc, s, floor)
         ent_start = s
         # titles inside the entity ("Brig. Gen. Pat Ryder" tagged whole)
-        while ent_start > floor and doc[ent_start - 1].ent_iob_ == "I" and doc[ent_start - 1].ent_type_ == "PERSON":
+        while (
+            ent_start > floor
+            and doc[ent_start - 1].ent_iob_ == "I"
+            and doc[ent_start - 1].ent_type_ == "PERSON"
+        ):
             ent_start -= 1
         if rng:
             _add_title(people, doc, article_id, canon, rng[0], rng[1])
@@ -269,7 +413,7 @@ def find_people(doc: Any, article_id: str) -> People:
         if app:
             _add_title(people, doc, article_id, canon, app[0], app[1])
 
-    for s, e, surface, canon in spans:
+    for s, e, _surface, canon in spans:
         start, end = doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
         text = doc.text[start:end]
         m = re.search(r"['’]s$", text)
@@ -298,7 +442,7 @@ def _add_title(people: People, doc: Any, article_id: str, person: str, s: int, e
 
 
 def _title_only_references(doc: Any, article_id: str, people: People, taken: set[int]) -> None:
-    """"the Secretary of State", "China's senior foreign minister": a titled person named elsewhere."""
+    """ "the Secretary of State", "China's senior foreign minister": a titled person named elsewhere."""
     if not people.titles:
         return
     for chunk in doc.noun_chunks:
@@ -314,13 +458,19 @@ def _title_only_references(doc: Any, article_id: str, people: People, taken: set
             continue
         # extend "the Secretary of State": noun_chunks stops before "of"
         end_tok = chunk.end
-        if end_tok + 1 < len(doc) and doc[end_tok].text == "of" and doc[end_tok + 1].pos_ == "PROPN":
+        if (
+            end_tok + 1 < len(doc)
+            and doc[end_tok].text == "of"
+            and doc[end_tok + 1].pos_ == "PROPN"
+        ):
             end_tok += 2
-            while end_tok < len(doc) and doc[end_tok].pos_ == "PROPN" and doc[end_tok].i not in taken:
+            while (
+                end_tok < len(doc) and doc[end_tok].pos_ == "PROPN" and doc[end_tok].i not in taken
+            ):
                 end_tok += 1
         if end_tok < len(doc) and doc[end_tok].i in taken:
             continue  # a title in front of a name, handled above
-        span = doc[chunk.start:end_tok]
+        span = doc[chunk.start : end_tok]
         words = _norm_words(span.text)
         best, best_score = None, 0.0
         for t in people.titles:
@@ -337,7 +487,11 @@ def _title_only_references(doc: Any, article_id: str, people: People, taken: set
         # the words after a possessive/determiner are this article's title for the person
         tstart = start
         for t in span:
-            if t.dep_ in {"det", "poss", "case"} or t.text in {"'s", "’s"} or (t.head.dep_ == "poss" and t.i < root.i and t.pos_ == "PROPN"):
+            if (
+                t.dep_ in {"det", "poss", "case"}
+                or t.text in {"'s", "’s"}
+                or (t.head.dep_ == "poss" and t.i < root.i and t.pos_ == "PROPN")
+            ):
                 tstart = t.idx + len(t.text)
             else:
                 break
@@ -349,7 +503,7 @@ def _title_only_references(doc: Any, article_id: str, people: People, taken: set
 
 
 def _pronouns(doc: Any, article_id: str, people: People) -> None:
-    """"he"/"she" resolves to the most recent named person in the previous two sentences."""
+    """ "he"/"she" resolves to the most recent named person in the previous two sentences."""
     named = [m for m in people.mentions]
     for tok in doc:
         if tok.text.lower() not in PRONOUNS or tok.pos_ != "PRON":
@@ -358,14 +512,25 @@ def _pronouns(doc: Any, article_id: str, people: People) -> None:
         prev = doc[sent_start - 1].sent.start if sent_start > 0 else 0
         floor = doc[prev - 1].sent.start if prev > 0 else 0
         floor_char = doc[floor].idx
-        cand = [m for m in named if floor_char <= m.start < tok.idx and m.text.lower() not in PRONOUNS]
+        cand = [
+            m for m in named if floor_char <= m.start < tok.idx and m.text.lower() not in PRONOUNS
+        ]
         # a name used as a modifier ("the Biden administration") is not a referent
         cand = [m for m in cand if _dep_at(doc, m.start) != "compound" or len(m.text.split()) > 1]
         if not cand:
             continue
-        subjects = [m for m in cand if _dep_at(doc, m.start) in {"nsubj", "nsubjpass"} or _dep_at(doc, m.end - 1) in {"nsubj", "nsubjpass"}]
+        subjects = [
+            m
+            for m in cand
+            if _dep_at(doc, m.start) in {"nsubj", "nsubjpass"}
+            or _dep_at(doc, m.end - 1) in {"nsubj", "nsubjpass"}
+        ]
         pick = subjects[-1] if subjects and tok.dep_ in {"nsubj", "nsubjpass"} else cand[-1]
-        people.mentions.append(Mention(article_id, tok.idx, tok.idx + len(tok.text), tok.text, "PERSON", pick.canonical))
+        people.mentions.append(
+            Mention(
+                article_id, tok.idx, tok.idx + len(tok.text), tok.text, "PERSON", pick.canonical
+            )
+        )
 
 
 def _dep_at(doc: Any, char: int) -> str:
@@ -382,7 +547,9 @@ def _dep_at(doc: Any, char: int) -> str:
 def find_mentions(doc: Any, article_id: str, people: People) -> list[Mention]:
     """All kept-label mentions; PERSON ones come from `people`, others get a folded canonical."""
     # "State" in "Secretary of State" is part of a title, not the organisation
-    person_chars = [(m.start, m.end) for m in people.mentions] + [(t.start, t.end) for t in people.titles]
+    person_chars = [(m.start, m.end) for m in people.mentions] + [
+        (t.start, t.end) for t in people.titles
+    ]
     out = list(people.mentions)
     for ent in doc.ents:
         if ent.label_ not in KEEP_LABELS or ent.label_ == "PERSON":
@@ -422,9 +589,12 @@ def _merge_person_names(names: Counter[str]) -> dict[str, str]:
 
     for i, a in enumerate(multi):
         for b in multi[i + 1 :]:
-            if a.split()[-1].lower() == b.split()[-1].lower() and fuzz.ratio(a.lower(), b.lower()) >= 85:
-                union(a, b)
-            elif set(a.lower().split()) <= set(b.lower().split()) or set(b.lower().split()) <= set(a.lower().split()):
+            if (
+                a.split()[-1].lower() == b.split()[-1].lower()
+                and fuzz.ratio(a.lower(), b.lower()) >= 85
+                or set(a.lower().split()) <= set(b.lower().split())
+                or set(b.lower().split()) <= set(a.lower().split())
+            ):
                 union(a, b)
     for n in names:
         if len(n.split()) != 1:

@@ -16,27 +16,104 @@ from typing import Any
 from parallax.models import Quantity
 
 NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12, "a dozen": 12,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "dozen": 12,
+    "a dozen": 12,
 }
-SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
-          "trillion": 1_000_000_000_000}
+SCALES = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+}
 QUALIFIERS = (
-    "at least", "at most", "more than", "less than", "fewer than", "up to", "as many as",
-    "as few as", "no more than", "no fewer than", "nearly", "almost", "about", "around",
-    "roughly", "approximately", "some", "over", "under", "just over", "just under",
-    "an estimated", "upwards of", "close to", "only", "exactly",
+    "at least",
+    "at most",
+    "more than",
+    "less than",
+    "fewer than",
+    "up to",
+    "as many as",
+    "as few as",
+    "no more than",
+    "no fewer than",
+    "nearly",
+    "almost",
+    "about",
+    "around",
+    "roughly",
+    "approximately",
+    "some",
+    "over",
+    "under",
+    "just over",
+    "just under",
+    "an estimated",
+    "upwards of",
+    "close to",
+    "only",
+    "exactly",
 )
-_QUAL_RE = re.compile(r"(?i)\b(" + "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True)) + r")\s*$")
-_UNITS = {"percent", "%", "per cent", "days", "day", "weeks", "week", "months", "month", "years",
-          "year", "hours", "hour", "miles", "mile", "feet", "foot", "kilometers", "km", "meters"}
+_QUAL_RE = re.compile(
+    r"(?i)\b("
+    + "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True))
+    + r")\s*$"
+)
+_UNITS = {
+    "percent",
+    "%",
+    "per cent",
+    "days",
+    "day",
+    "weeks",
+    "week",
+    "months",
+    "month",
+    "years",
+    "year",
+    "hours",
+    "hour",
+    "miles",
+    "mile",
+    "feet",
+    "foot",
+    "kilometers",
+    "km",
+    "meters",
+}
 
 
 def parse_number(text: str) -> float | None:
-    """"forty" -> 40, "1,200" -> 1200, "2.5 million" -> 2.5e6, "twenty-five" -> 25."""
+    """ "forty" -> 40, "1,200" -> 1200, "2.5 million" -> 2.5e6, "twenty-five" -> 25."""
     t = text.lower().replace(",", "").strip()
     t = re.sub(r"[^\w.\s-]", " ", t)
     total = 0.0
@@ -87,7 +164,10 @@ def find_quantities(doc: Any, article_id: str) -> list[Quantity]:
             continue
         if ent.label_ == "DATE":
             # only durations ("eight days"), not calendar dates or years
-            if not re.fullmatch(r"(?i)(?:the\s+)?(?:\w+[\s-])?\w+\s+(?:days?|weeks?|months?|years?|hours?)", ent.text):
+            if not re.fullmatch(
+                r"(?i)(?:the\s+)?(?:\w+[\s-])?\w+\s+(?:days?|weeks?|months?|years?|hours?)",
+                ent.text,
+            ):
                 continue
             if re.search(r"\b(?:19|20)\d\d\b", ent.text):
                 continue
@@ -114,13 +194,18 @@ def find_quantities(doc: Any, article_id: str) -> list[Quantity]:
         m = _QUAL_RE.search(inside) or _QUAL_RE.search(before)
         if m:
             qual = m.group(1).lower()
-            start = min(start, ent.start_char if _QUAL_RE.search(inside) else start - (len(before) - m.start()))
+            start = min(
+                start,
+                ent.start_char if _QUAL_RE.search(inside) else start - (len(before) - m.start()),
+            )
         end_tok = last
         if counted and counted != tail:
             head = last.head
             end_tok = head if head.i > last.i else last
         end = max(ent.end_char, end_tok.idx + len(end_tok.text))
         seen.update(t.i for t in ent)
-        out.append(Quantity(article_id, start, end, doc.text[start:end], float(value), counted, qual))
+        out.append(
+            Quantity(article_id, start, end, doc.text[start:end], float(value), counted, qual)
+        )
     out.sort(key=lambda q: q.start)
     return out

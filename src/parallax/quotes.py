@@ -28,19 +28,84 @@ from parallax.entities import PRONOUNS, People, canonical_place
 from parallax.models import Quote
 
 CUE_LEMMAS = {
-    "say", "tell", "add", "state", "confirm", "announce", "warn", "claim", "argue", "insist",
-    "deny", "declare", "note", "explain", "ask", "report", "write", "emphasize", "emphasise",
-    "stress", "acknowledge", "share", "suggest", "urge", "brand", "reiterate", "assert",
-    "admit", "allege", "contend", "predict", "promise", "vow", "accuse", "criticize",
-    "criticise", "reply", "respond", "tweet", "observe", "recall", "conclude", "mention",
-    "caution", "concede", "complain", "testify", "indicate", "believe", "think", "charge",
-    "signal", "voice", "express", "describe", "accord", "repeat",
+    "say",
+    "tell",
+    "add",
+    "state",
+    "confirm",
+    "announce",
+    "warn",
+    "claim",
+    "argue",
+    "insist",
+    "deny",
+    "declare",
+    "note",
+    "explain",
+    "ask",
+    "report",
+    "write",
+    "emphasize",
+    "emphasise",
+    "stress",
+    "acknowledge",
+    "share",
+    "suggest",
+    "urge",
+    "brand",
+    "reiterate",
+    "assert",
+    "admit",
+    "allege",
+    "contend",
+    "predict",
+    "promise",
+    "vow",
+    "accuse",
+    "criticize",
+    "criticise",
+    "reply",
+    "respond",
+    "tweet",
+    "observe",
+    "recall",
+    "conclude",
+    "mention",
+    "caution",
+    "concede",
+    "complain",
+    "testify",
+    "indicate",
+    "believe",
+    "think",
+    "charge",
+    "signal",
+    "voice",
+    "express",
+    "describe",
+    "accord",
+    "repeat",
 }
 # verbs that only count as cues when they take a clause ("he told Wang that ...")
 _CLAUSE_ONLY = {"believe", "think", "share", "express", "voice", "describe", "signal"}
 _NOT_INDIRECT = {"ask"}  # "Asked whether ..." is the reporter's question, not the source's words
-_ANON_HEADS = {"official", "officials", "source", "sources", "people", "person", "expert", "experts",
-               "aide", "aides", "analyst", "analysts", "some", "others", "critics"}
+_ANON_HEADS = {
+    "official",
+    "officials",
+    "source",
+    "sources",
+    "people",
+    "person",
+    "expert",
+    "experts",
+    "aide",
+    "aides",
+    "analyst",
+    "analysts",
+    "some",
+    "others",
+    "critics",
+}
 _DET = re.compile(r"^(?:the|a|an)\s+", re.I)
 
 OPENERS = "“‘"
@@ -59,7 +124,9 @@ def _is_open_straight(text: str, i: int) -> bool:
     return (before.isspace() or before in "([{—–-:") and not after.isspace()
 
 
-def find_quote_marks(text: str, paragraphs: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int, int | None]]:
+def find_quote_marks(
+    text: str, paragraphs: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int, int | None]]:
     """Double-quoted spans as (start, end, parent) with marks included; then single-quoted ones.
 
     `parent` is the index of the enclosing double-quoted span for quotes in quotes.
@@ -102,7 +169,9 @@ def find_quote_marks(text: str, paragraphs: Sequence[tuple[int, int]] = ()) -> l
 class QuoteFinder:
     """Finds quotes in one parsed article; `people` resolves speaker names and pronouns."""
 
-    def __init__(self, doc: Any, article_id: str, people: People, paragraphs: Sequence[tuple[int, int]]):
+    def __init__(
+        self, doc: Any, article_id: str, people: People, paragraphs: Sequence[tuple[int, int]]
+    ):
         self.doc = doc
         self.text = doc.text
         self.aid = article_id
@@ -124,7 +193,11 @@ class QuoteFinder:
                     for g in c.children:
                         if g.dep_ == "pobj":
                             return g
-        if depth < 2 and verb.dep_ in {"advcl", "xcomp", "conj", "parataxis"} and verb.head is not verb:
+        if (
+            depth < 2
+            and verb.dep_ in {"advcl", "xcomp", "conj", "parataxis"}
+            and verb.head is not verb
+        ):
             return self._subject(verb.head, depth + 1)
         return None
 
@@ -154,7 +227,11 @@ class QuoteFinder:
         stext = span.text
         from parallax.entities import TITLE_WORDS
 
-        if subj.lower_ in _ANON_HEADS or span[0].lower_ in {"a", "an", "some", "one"} or subj.lower_ in TITLE_WORDS:
+        if (
+            subj.lower_ in _ANON_HEADS
+            or span[0].lower_ in {"a", "an", "some", "one"}
+            or subj.lower_ in TITLE_WORDS
+        ):
             return None, stext, span.start_char, span.end_char
         if subj.ent_type_ in {"ORG", "GPE", "NORP", "PERSON"} and len(span) <= 4:
             return canonical_place(_DET.sub("", stext)), stext, span.start_char, span.end_char
@@ -173,8 +250,20 @@ class QuoteFinder:
         index_of: dict[int, int] = {}
         prev_speaker: tuple[str | None, str | None, int] | None = None  # canonical, text, paragraph
         doubles = [(k, s, e) for k, (s, e, p) in enumerate(marks) if p is None]
-        singles = [(k, s, e, p) for k, (s, e, p) in enumerate(marks) if p is not None or s not in {d[1] for d in doubles}]
-        top = sorted([(k, s, e, None) for k, s, e in doubles] + [m for m in singles if m[3] is None and not any(ds <= m[1] < de for _, ds, de in doubles)], key=lambda x: x[1])
+        singles = [
+            (k, s, e, p)
+            for k, (s, e, p) in enumerate(marks)
+            if p is not None or s not in {d[1] for d in doubles}
+        ]
+        top = sorted(
+            [(k, s, e, None) for k, s, e in doubles]
+            + [
+                m
+                for m in singles
+                if m[3] is None and not any(ds <= m[1] < de for _, ds, de in doubles)
+            ],
+            key=lambda x: x[1],
+        )
         for k, s, e, _ in top:
             cs, ce = _content_bounds(self.text, s, e)
             if ce <= cs:
@@ -185,15 +274,33 @@ class QuoteFinder:
             cue, spk = self._attribute(s, e, ps, pe, inside, direct)
             if spk[1] is not None and spk[1].lower() in PRONOUNS and spk[2] is not None:
                 spk = self._pronoun_speaker(spk, ps, inside, prev_speaker, par_no)
-            if cue is None and direct and prev_speaker and par_no - prev_speaker[2] <= 1 and self._only_quotes(ps, pe, inside):
+            if (
+                cue is None
+                and direct
+                and prev_speaker
+                and par_no - prev_speaker[2] <= 1
+                and self._only_quotes(ps, pe, inside)
+            ):
                 spk = (prev_speaker[0], prev_speaker[1], None, None)
             if not direct and _title_case(self.text[cs:ce]):
                 cue, spk = None, (None, None, None, None)  # a name ("Meet the Press"), not speech
             kind = "direct" if direct else "partial"
-            q = Quote(self.aid, kind, self.text[cs:ce], cs, ce, spk[0], spk[1], spk[2], spk[3],
-                      cue.text if cue is not None else (None if kind == "partial" or spk[0] is None else None),
-                      cue.idx if cue is not None else None,
-                      cue.idx + len(cue.text) if cue is not None else None)
+            q = Quote(
+                self.aid,
+                kind,
+                self.text[cs:ce],
+                cs,
+                ce,
+                spk[0],
+                spk[1],
+                spk[2],
+                spk[3],
+                cue.text
+                if cue is not None
+                else (None if kind == "partial" or spk[0] is None else None),
+                cue.idx if cue is not None else None,
+                cue.idx + len(cue.text) if cue is not None else None,
+            )
             if cue is not None and getattr(cue, "lemma_", "") == "accord":
                 q = _with_cue(q, self.text, cue)
             index_of[k] = len(quotes)
@@ -206,9 +313,27 @@ class QuoteFinder:
                 continue
             cs, ce = _content_bounds(self.text, s, e)
             if ce > cs:
-                quotes.append(Quote(self.aid, "partial", self.text[cs:ce], cs, ce, None, None, None, None, None, None, None, nested_in=index_of[p]))
+                quotes.append(
+                    Quote(
+                        self.aid,
+                        "partial",
+                        self.text[cs:ce],
+                        cs,
+                        ce,
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        nested_in=index_of[p],
+                    )
+                )
         direct_spans = [(q.start - 1, q.end + 1) for q in quotes if q.kind == "direct"]
-        partial_spans = [(q.start, q.end) for q in quotes if q.kind == "partial" and q.nested_in is None]
+        partial_spans = [
+            (q.start, q.end) for q in quotes if q.kind == "partial" and q.nested_in is None
+        ]
         quotes.extend(self._indirect(inside, direct_spans, partial_spans))
         quotes.sort(key=lambda q: (q.start, q.end))
         # nested_in must point into the sorted list
@@ -217,11 +342,15 @@ class QuoteFinder:
             remap[id(q)] = new_i
         return _fix_nested(quotes)
 
-    def _pronoun_speaker(self, spk: tuple, ps: int, inside: list[tuple[int, int]], prev: tuple | None, par_no: int) -> tuple:
-        """"he said": a named subject earlier in the paragraph, else the previous quote's speaker."""
+    def _pronoun_speaker(
+        self, spk: tuple, ps: int, inside: list[tuple[int, int]], prev: tuple | None, par_no: int
+    ) -> tuple:
+        """ "he said": a named subject earlier in the paragraph, else the previous quote's speaker."""
         subjects = [
-            m for m in self.people.mentions
-            if ps <= m.start < spk[2] and m.text.lower() not in PRONOUNS
+            m
+            for m in self.people.mentions
+            if ps <= m.start < spk[2]
+            and m.text.lower() not in PRONOUNS
             and not any(s <= m.start < e for s, e in inside)
             and self._dep(m.start, m.end) in {"nsubj", "nsubjpass"}
         ]
@@ -261,15 +390,25 @@ class QuoteFinder:
             return words >= 3
         return False
 
-    def _attribute(self, s: int, e: int, ps: int, pe: int, inside: list[tuple[int, int]], direct: bool) -> tuple[Any | None, tuple[str | None, str | None, int | None, int | None]]:
+    def _attribute(
+        self, s: int, e: int, ps: int, pe: int, inside: list[tuple[int, int]], direct: bool
+    ) -> tuple[Any | None, tuple[str | None, str | None, int | None, int | None]]:
         none = (None, None, None, None)
         if direct:
             nxt = min([qs for qs, _ in inside if qs >= e] + [pe])
             post = self._cue_tokens(e, nxt)
             first = self._tok_at(e)
-            post = [t for t in post if t.i - first <= 8 and not any(c.dep_ == "dobj" for c in t.children)]
+            post = [
+                t
+                for t in post
+                if t.i - first <= 8 and not any(c.dep_ == "dobj" for c in t.children)
+            ]
             ends_sentence = self.text[e - 2 : e - 1] in {".", "?", "!"}
-            if ends_sentence and first < len(self.doc) and self.doc[first].text in {"He", "She", "They", "It", "We", "I", "The"}:
+            if (
+                ends_sentence
+                and first < len(self.doc)
+                and self.doc[first].text in {"He", "She", "They", "It", "We", "I", "The"}
+            ):
                 post = []
             if post:
                 return post[0], self.speaker(post[0])
@@ -301,10 +440,19 @@ class QuoteFinder:
         return bisect.bisect_left(self._starts, char)
 
     # ------------------------------------------------------------ reported speech
-    def _indirect(self, inside: list[tuple[int, int]], direct: list[tuple[int, int]], partial: list[tuple[int, int]]) -> list[Quote]:
+    def _indirect(
+        self,
+        inside: list[tuple[int, int]],
+        direct: list[tuple[int, int]],
+        partial: list[tuple[int, int]],
+    ) -> list[Quote]:
         out: list[Quote] = []
         for tok in self.doc:
-            if not _is_cue(tok) or tok.lemma_ in _NOT_INDIRECT or any(s <= tok.idx < e for s, e in inside):
+            if (
+                not _is_cue(tok)
+                or tok.lemma_ in _NOT_INDIRECT
+                or any(s <= tok.idx < e for s, e in inside)
+            ):
                 continue
             content = self._content_of(tok)
             if content is None:
@@ -323,7 +471,22 @@ class QuoteFinder:
                 if nxt is not None and nxt.lower_ == "to":
                     cue_e = nxt.idx + len(nxt.text)
                     cue_text = self.text[cue_s:cue_e]
-            out.append(Quote(self.aid, "indirect", self.text[cs:ce], cs, ce, spk[0], spk[1], spk[2], spk[3], cue_text, cue_s, cue_e))
+            out.append(
+                Quote(
+                    self.aid,
+                    "indirect",
+                    self.text[cs:ce],
+                    cs,
+                    ce,
+                    spk[0],
+                    spk[1],
+                    spk[2],
+                    spk[3],
+                    cue_text,
+                    cue_s,
+                    cue_e,
+                )
+            )
         return out
 
     def _content_of(self, verb: Any) -> tuple[int, int] | None:
@@ -338,7 +501,11 @@ class QuoteFinder:
         sent = verb.sent
         if verb.lemma_ == "accord" or verb.dep_ == "parataxis":
             # "..., according to X" / "..., Ryder said, ...": the rest of the sentence
-            sub = verb.subtree if verb.lemma_ == "accord" else [verb, *[c for c in verb.children if c.dep_ in {"nsubj", "punct", "advmod"}]]
+            sub = (
+                verb.subtree
+                if verb.lemma_ == "accord"
+                else [verb, *[c for c in verb.children if c.dep_ in {"nsubj", "punct", "advmod"}]]
+            )
             sub = list(sub)
             if verb.dep_ == "parataxis":
                 sub = [t for t in verb.subtree if t.i <= max(t2.i for t2 in sub)]
@@ -360,7 +527,11 @@ _SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", 
 
 def _title_case(text: str) -> bool:
     words = re.findall(r"[A-Za-z][\w'’]*", text)
-    return bool(words) and all(w[0].isupper() or w.lower() in _SMALL for w in words) and words[0][0].isupper()
+    return (
+        bool(words)
+        and all(w[0].isupper() or w.lower() in _SMALL for w in words)
+        and words[0][0].isupper()
+    )
 
 
 def _is_cue(tok: Any) -> bool:
@@ -375,8 +546,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
         start += 1
     while end > start and text[end - 1] in junk:
         end -= 1
-    if re.match(r"(?i)(that|however|but|and)\s", text[start:end]):
-        start += len(text[start:end].split(None, 1)[0]) + 1
+    m = re.match(r"(?i)(that|however|but|and)[\s,]+", text[start:end])
+    if m:
+        start += m.end()
         while start < end and text[start] in junk:
             start += 1
     return (start, end) if end > start else None
@@ -412,11 +584,24 @@ def _fix_nested(quotes: list[Quote]) -> list[Quote]:
     for i, q in enumerate(out):
         if q.nested_in is None:
             continue
-        parent = next((j for j, p in enumerate(out) if j != i and p.nested_in is None and p.kind != "indirect" and p.start <= q.start and q.end <= p.end + 1), None)
+        parent = next(
+            (
+                j
+                for j, p in enumerate(out)
+                if j != i
+                and p.nested_in is None
+                and p.kind != "indirect"
+                and p.start <= q.start
+                and q.end <= p.end + 1
+            ),
+            None,
+        )
         out[i] = replace(q, nested_in=parent)
     return out
 
 
-def find_quotes(doc: Any, article_id: str, people: People, paragraphs: Sequence[tuple[int, int]] = ()) -> list[Quote]:
+def find_quotes(
+    doc: Any, article_id: str, people: People, paragraphs: Sequence[tuple[int, int]] = ()
+) -> list[Quote]:
     """All direct, partial and indirect quotes of one parsed article, in text order."""
     return QuoteFinder(doc, article_id, people, paragraphs).find()

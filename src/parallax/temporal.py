@@ -30,10 +30,27 @@ MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
 _MONTH_RE = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _NUM_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "an": 1, "couple": 2, "few": 3,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a": 1,
+    "an": 1,
+    "couple": 2,
+    "few": 3,
 }
-_FUTURE = re.compile(r"\b(will|would|is due|are due|plans? to|is to|are to|to be held|next|upcoming|scheduled)\b", re.I)
+_FUTURE = re.compile(
+    r"\b(will|would|is due|are due|plans? to|is to|are to|to be held|next|upcoming|scheduled)\b",
+    re.I,
+)
 
 
 def _absolute(text: str, year: int | None) -> tuple[dt.date, dt.date, bool] | None:
@@ -42,13 +59,19 @@ def _absolute(text: str, year: int | None) -> tuple[dt.date, dt.date, bool] | No
 
     t = text.strip()
     t = re.sub(r"^(?:on|in|since|by|from|until|the)\s+", "", t, flags=re.I)
-    m = re.fullmatch(rf"({_MONTH_RE})\s+(\d{{1,2}})\s*[–\-]\s*(\d{{1,2}})(?:,?\s+(\d{{4}}))?", t, re.I)
+    m = re.fullmatch(
+        rf"({_MONTH_RE})\s+(\d{{1,2}})\s*[–\-]\s*(\d{{1,2}})(?:,?\s+(\d{{4}}))?", t, re.I
+    )
     if m:
         month = MONTHS.get(m.group(1).lower().rstrip(".")[:3])
         y = int(m.group(4)) if m.group(4) else year
         if month and y:
             try:
-                return dt.date(y, month, int(m.group(2))), dt.date(y, month, int(m.group(3))), bool(m.group(4))
+                return (
+                    dt.date(y, month, int(m.group(2))),
+                    dt.date(y, month, int(m.group(3))),
+                    bool(m.group(4)),
+                )
             except ValueError:
                 return None
         return None
@@ -61,7 +84,9 @@ def _absolute(text: str, year: int | None) -> tuple[dt.date, dt.date, bool] | No
     has_day = re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b", t)
     has_year = re.search(r"\b(?:19|20)\d\d\b", t)
     base = dt.datetime(year or 2000, 7, 1)
-    parsed = dateparser.parse(t, languages=["en"], settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "current_period"})
+    parsed = dateparser.parse(
+        t, languages=["en"], settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "current_period"}
+    )
     if parsed is None:
         return None
     d = parsed.date()
@@ -108,7 +133,16 @@ def _relative(text: str, anchor: dt.date, sentence: str) -> tuple[dt.date, dt.da
     t = text.lower().strip()
     t = re.sub(r"^(?:on|over|during|in|since|by|at|from|earlier|later)\s+", "", t)
     t = re.sub(r"^the\s+", "", t)
-    if t in {"today", "tonight", "this evening", "this morning", "this afternoon", "earlier today", "later today", "now"}:
+    if t in {
+        "today",
+        "tonight",
+        "this evening",
+        "this morning",
+        "this afternoon",
+        "earlier today",
+        "later today",
+        "now",
+    }:
         return anchor, anchor
     if t in {"yesterday", "last night"}:
         d = anchor - dt.timedelta(days=1)
@@ -116,7 +150,10 @@ def _relative(text: str, anchor: dt.date, sentence: str) -> tuple[dt.date, dt.da
     if t == "tomorrow":
         d = anchor + dt.timedelta(days=1)
         return d, d
-    m = re.fullmatch(r"(last|this|next|past)?\s*(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:morning|afternoon|evening|night))?", t)
+    m = re.fullmatch(
+        r"(last|this|next|past)?\s*(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:morning|afternoon|evening|night))?",
+        t,
+    )
     if m:
         wd = WEEKDAYS[m.group(2)]
         if m.group(1) == "next" or (m.group(1) is None and _FUTURE.search(sentence)):
@@ -127,7 +164,10 @@ def _relative(text: str, anchor: dt.date, sentence: str) -> tuple[dt.date, dt.da
     if re.fullmatch(r"(?:last |this |past )?weekend", t):
         sat = _weekday_before(anchor, 5, strict=anchor.weekday() in {5, 6} and t.startswith("last"))
         return sat, sat + dt.timedelta(days=1)
-    m = re.fullmatch(r"(?:(early|mid|late|end of|beginning of|start of|middle of)[\s-]+)?(last|this|next|previous|past) (month|year|week)", t)
+    m = re.fullmatch(
+        r"(?:(early|mid|late|end of|beginning of|start of|middle of)[\s-]+)?(last|this|next|previous|past) (month|year|week)",
+        t,
+    )
     if m:
         part = m.group(1).split()[0].replace("-", "") if m.group(1) else None
         unit = m.group(3)
@@ -154,17 +194,28 @@ def _relative(text: str, anchor: dt.date, sentence: str) -> tuple[dt.date, dt.da
             return None
         days = {"day": 1, "week": 7, "month": 30, "year": 365}[m.group(2)] * n
         d = anchor - dt.timedelta(days=days)
-        return (d, d) if m.group(2) in {"day", "week"} else (d - dt.timedelta(days=15), d + dt.timedelta(days=15))
+        return (
+            (d, d)
+            if m.group(2) in {"day", "week"}
+            else (d - dt.timedelta(days=15), d + dt.timedelta(days=15))
+        )
     m = re.fullmatch(r"(?:last|past) (?:(\w+) |couple of |few )?(day|week)s", t)
     if m:
-        n = _NUM_WORDS.get(m.group(1) or "few", 3) if not (m.group(1) or "").isdigit() else int(m.group(1))
+        n = (
+            _NUM_WORDS.get(m.group(1) or "few", 3)
+            if not (m.group(1) or "").isdigit()
+            else int(m.group(1))
+        )
         n = 2 if "couple" in t else n
         unit = 7 if m.group(2) == "week" else 1
         return anchor - dt.timedelta(days=n * unit), anchor
     return None
 
 
-_DURATION = re.compile(r"^(?:for\s+)?(?:the\s+)?(?:\w+|\d+)\s+(?:days?|weeks?|months?|years?|hours?|decades?)(?:\s+long)?$", re.I)
+_DURATION = re.compile(
+    r"^(?:for\s+)?(?:the\s+)?(?:\w+|\d+)\s+(?:days?|weeks?|months?|years?|hours?|decades?)(?:\s+long)?$",
+    re.I,
+)
 
 
 def infer_anchor(
@@ -189,8 +240,16 @@ def infer_anchor(
         return None, "unknown: no publication date and no absolute date in the text", year
     if latest[1]:
         return latest[0], f"inferred from latest date in text ({latest[0].isoformat()})", year
-    src = "year of the other articles in this batch" if year_hint else "latest year written in the text"
-    return latest[0], f"inferred from latest date in text ({latest[0]:%b %d}); no year in the text, year {latest[0].year} from the {src}", year
+    src = (
+        "year of the other articles in this batch"
+        if year_hint
+        else "latest year written in the text"
+    )
+    return (
+        latest[0],
+        f"inferred from latest date in text ({latest[0]:%b %d}); no year in the text, year {latest[0].year} from the {src}",
+        year,
+    )
 
 
 def resolve_times(
@@ -201,7 +260,11 @@ def resolve_times(
     phrases = [(e.text, e.sent.text) for e in ents]
     anchor, reason, year = infer_anchor(phrases, published, year_hint)
     inferred = published is None
-    year_guessed = year is not None and not any(re.search(r"\b(?:19|20)\d\d\b", p) for p, _ in phrases) and published is None
+    year_guessed = (
+        year is not None
+        and not any(re.search(r"\b(?:19|20)\d\d\b", p) for p, _ in phrases)
+        and published is None
+    )
     out: list[TimeExpression] = []
     for e in ents:
         start, end = e.start_char, e.end_char
@@ -211,16 +274,39 @@ def resolve_times(
         rel = _relative(phrase, anchor, e.sent.text) if anchor else None
         is_rel = rel is not None or _relative(phrase, dt.date(2000, 1, 1), e.sent.text) is not None
         if rel is not None:
-            out.append(TimeExpression(article_id, start, end, e.text, rel[0], rel[1], anchor, reason, True, inferred))
+            out.append(
+                TimeExpression(
+                    article_id, start, end, e.text, rel[0], rel[1], anchor, reason, True, inferred
+                )
+            )
             continue
         if is_rel:
-            out.append(TimeExpression(article_id, start, end, e.text, None, None, None, reason, True, True))
+            out.append(
+                TimeExpression(article_id, start, end, e.text, None, None, None, reason, True, True)
+            )
             continue
         ab = _absolute(e.text, year)
         if ab is not None:
             uncertain = (not ab[2]) and (published is None) and (year_guessed or year is None)
-            out.append(TimeExpression(article_id, start, end, e.text, ab[0], ab[1], anchor, reason, False, uncertain))
+            out.append(
+                TimeExpression(
+                    article_id, start, end, e.text, ab[0], ab[1], anchor, reason, False, uncertain
+                )
+            )
             continue
         # durations ("eight days") and vague phrases ("recent years") are kept, unresolved
-        out.append(TimeExpression(article_id, start, end, e.text, None, None, anchor, reason, bool(not _DURATION.match(e.text)), True))
+        out.append(
+            TimeExpression(
+                article_id,
+                start,
+                end,
+                e.text,
+                None,
+                None,
+                anchor,
+                reason,
+                bool(not _DURATION.match(e.text)),
+                True,
+            )
+        )
     return out

@@ -66,7 +66,7 @@ def read_standoff(path: Path, text: str) -> list[Gold]:
         s = spans.get(ev.get("Source", ""))
         q = spans.get(ev.get("Cue", ""))
         content = c[1]
-        direct = any(ch in text[content[0] : content[1]] for ch in "“”\"")
+        direct = any(ch in text[content[0] : content[1]] for ch in '“”"')
         out.append(Gold(content, s[1] if s else None, q[1] if q else None, direct))
     return out
 
@@ -119,6 +119,7 @@ def score_document(text: str, gold: list[Gold], pred: list[Quote], tally: Tally)
     }
     for name, (gs, ps) in groups.items():
         for mode in ("exact", "overlap"):
+
             def same(a: tuple[int, int], b: tuple[int, int], mode: str = mode) -> bool:
                 return _exact(text, a, b) if mode == "exact" else _overlap(a, b)
 
@@ -129,7 +130,12 @@ def score_document(text: str, gold: list[Gold], pred: list[Quote], tally: Tally)
                 continue
             for role in ("source", "cue"):
                 pspan = [
-                    (q, (q.speaker_start, q.speaker_end) if role == "source" else (q.cue_start, q.cue_end))
+                    (
+                        q,
+                        (q.speaker_start, q.speaker_end)
+                        if role == "source"
+                        else (q.cue_start, q.cue_end),
+                    )
                     for q in ps
                 ]
                 pspan = [(q, s) for q, s in pspan if s[0] is not None and s[1] is not None]
@@ -147,9 +153,17 @@ def score_document(text: str, gold: list[Gold], pred: list[Quote], tally: Tally)
 def _article(text: str, name: str) -> Article:
     paragraphs = tuple((m.start(), m.end()) for m in re.finditer(r"[^\n]+", text))
     return Article(
-        id=hashlib.sha256(text.encode()).hexdigest()[:16], source=name, outlet="unknown",
-        outlet_reason="eval", title="", byline=None, published=None, date_reason="eval",
-        language="en", text=text, paragraphs=paragraphs,
+        id=hashlib.sha256(text.encode()).hexdigest()[:16],
+        source=name,
+        outlet="unknown",
+        outlet_reason="eval",
+        title="",
+        byline=None,
+        published=None,
+        date_reason="eval",
+        language="en",
+        text=text,
+        paragraphs=paragraphs,
     )
 
 
@@ -179,20 +193,34 @@ def run(data_dir: Path, limit: int | None = None) -> list[EvalResult]:
     n = len(docs)
     results = []
     for key, metric in [
-        ("source overlap", "speaker F1 (overlap)"), ("source exact", "speaker F1 (exact)"),
-        ("cue overlap", "cue F1 (overlap)"), ("cue exact", "cue F1 (exact)"),
-        ("content overlap all", "content F1 (overlap)"), ("content exact all", "content F1 (exact)"),
-        ("content overlap direct", "direct content F1 (overlap)"), ("content exact direct", "direct content F1 (exact)"),
-        ("content overlap indirect", "indirect content F1 (overlap)"), ("content exact indirect", "indirect content F1 (exact)"),
+        ("source overlap", "speaker F1 (overlap)"),
+        ("source exact", "speaker F1 (exact)"),
+        ("cue overlap", "cue F1 (overlap)"),
+        ("cue exact", "cue F1 (exact)"),
+        ("content overlap all", "content F1 (overlap)"),
+        ("content exact all", "content F1 (exact)"),
+        ("content overlap direct", "direct content F1 (overlap)"),
+        ("content exact direct", "direct content F1 (exact)"),
+        ("content overlap indirect", "indirect content F1 (overlap)"),
+        ("content exact indirect", "indirect content F1 (exact)"),
     ]:
         p, r, f = tally.prf(key)
-        results.append(EvalResult(
-            task="quotes", metric=metric, ours=round(f, 1), reference=REFERENCE if "speaker" in metric else None,
-            reference_source=REFERENCE_SOURCE if "speaker" in metric else "PolNeAR reports no per-role F1",
-            split="polnear test" + (f" (first {limit})" if limit else ""), items=n, seconds=round(seconds, 1),
-            notes="gold = first annotator file per article; direct = content holds a quote mark",
-            extra={"precision": round(p, 1), "recall": round(r, 1), "counts": tally.c.get(key)},
-        ))
+        results.append(
+            EvalResult(
+                task="quotes",
+                metric=metric,
+                ours=round(f, 1),
+                reference=REFERENCE if "speaker" in metric else None,
+                reference_source=REFERENCE_SOURCE
+                if "speaker" in metric
+                else "PolNeAR reports no per-role F1",
+                split="polnear test" + (f" (first {limit})" if limit else ""),
+                items=n,
+                seconds=round(seconds, 1),
+                notes="gold = first annotator file per article; direct = content holds a quote mark",
+                extra={"precision": round(p, 1), "recall": round(r, 1), "counts": tally.c.get(key)},
+            )
+        )
     return results
 
 
@@ -206,7 +234,11 @@ def score_fixture(fixture: Path, annotated: list, by_file: dict[str, str]) -> di
     predicted quote of that article overlaps one of its occurrences (half of the
     shorter span); "attributed" also requires the same canonical speaker.
     """
-    gold = [json.loads(line) for line in Path(fixture).read_text(encoding="utf-8").splitlines() if line.strip()]
+    gold = [
+        json.loads(line)
+        for line in Path(fixture).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     by_id = {a.id: a for a in annotated}
     found = attributed = 0
     matched_pred: set[tuple[str, int]] = set()
@@ -218,7 +250,8 @@ def score_fixture(fixture: Path, annotated: list, by_file: dict[str, str]) -> di
         text = ann.article.text
         occ = [(m.start(), m.end()) for m in re.finditer(re.escape(g["content"]), text)]
         hits = [
-            (i, q) for i, q in enumerate(ann.quotes)
+            (i, q)
+            for i, q in enumerate(ann.quotes)
             if any(_overlap((q.start, q.end), o) for o in occ)
         ]
         if hits:
@@ -233,7 +266,13 @@ def score_fixture(fixture: Path, annotated: list, by_file: dict[str, str]) -> di
     p, r, f = _prf(len(matched_pred), n_pred, found, len(gold))
     ap, ar, af = _prf(len(speaker_ok), n_pred, attributed, len(gold))
     return {
-        "gold": len(gold), "predicted": n_pred, "precision": p, "recall": r, "f1": f,
-        "attributed_precision": ap, "attributed_recall": ar, "attributed_f1": af,
+        "gold": len(gold),
+        "predicted": n_pred,
+        "precision": p,
+        "recall": r,
+        "f1": f,
+        "attributed_precision": ap,
+        "attributed_recall": ar,
+        "attributed_f1": af,
         "speaker_accuracy": 100 * attributed / found if found else 0.0,
     }

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA
+from parallax.evaluation.quotes import Gold, Tally, read_standoff, run, score_document
+
+pytestmark = pytest.mark.slow
+
+
+def test_polnear_subset_floor() -> None:
+    """Measured on the first 20 test articles: speaker F1 57.3, direct content F1 94.2 (overlap)."""
+    results = {r.metric: r for r in run(DATA, limit=20)}
+    assert results["speaker F1 (overlap)"].ours >= 47
+    assert results["direct content F1 (overlap)"].ours >= 84
+    assert results["content F1 (overlap)"].ours >= 60
+    assert results["speaker F1 (overlap)"].reference == 75.4
+    assert results["speaker F1 (overlap)"].items == 20
+
+
+def test_standoff_reader_handles_discontinuous_spans(tmp_path: Path) -> None:
+    text = "“We won,” he said, adding it was close."
+    ann = tmp_path / "a.ann"
+    ann.write_text(
+        "T1\tContent 0 9\t“We won,”\nT2\tSource 10 12\the\nT3\tCue 13 17\tsaid\n"
+        "E1\tAttribution:T3 Content:T1 Cue:T3 Source:T2\n"
+        "T4\tContent 26 28;29 38\tit was close\nT5\tCue 19 25\tadding\nE2\tContent:T4 Cue:T5\nbroken line\n"
+    )
+    gold = read_standoff(ann, text)
+    assert gold[0] == Gold((0, 9), (10, 12), (13, 17), True)
+    assert gold[1].content == (26, 38) and not gold[1].direct and gold[1].source is None
+    tally = Tally()
+    score_document(text, gold, [], tally)
+    assert tally.prf("content overlap all") == (0.0, 0.0, 0.0)

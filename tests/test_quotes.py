@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, EPOCH_1, EPOCH_2, FIXTURES, NBC, UNKNOWN_OUTLET, WSWS
+from parallax.annotate import annotate
+from parallax.evaluation.quotes import score_fixture
+from parallax.ingest import ingest_paths
+from parallax.models import AnnotatedArticle, Quote
+from parallax.quotes import find_quote_marks
+
+pytestmark = pytest.mark.slow
+
+
+@lru_cache(maxsize=1)
+def _by_file() -> dict[str, AnnotatedArticle]:
+    return {Path(a.article.source).name: a for a in annotate(ingest_paths([CORPUS]).articles)}
+
+
+def _quote(name: str, start_of_content: str) -> Quote:
+    found = [q for q in _by_file()[name].quotes if q.content.startswith(start_of_content)]
+    assert found, start_of_content
+    return found[0]
+
+
+def test_named_speakers_of_direct_quotes() -> None:
+    for name in (UNKNOWN_OUTLET, NBC):
+        q = _quote(name, "There was no apology")
+        assert (q.kind, q.speaker, q.cue) == ("direct", "Antony Blinken", "said")
+    for name in (UNKNOWN_OUTLET, NBC, WSWS):
+        assert _quote(name, "There are so many balloons all over the world").speaker == "Wang Yi"
+    assert _quote(EPOCH_2, "We have detected this variety").speaker == "Ned Price"
+    assert (
+        _quote(EPOCH_1, "China is substantially building up its military").speaker
+        == "Jen Stoltenberg"
+    )
+
+
+def test_pronoun_continuation_and_interrupted_quotes() -> None:
+    # “...” he said: the pronoun is Ned Price, not the Biden named in between
+    assert _quote(EPOCH_2, "I think you have heard").speaker == "Ned Price"
+    # a quote paragraph with no cue continues the previous speaker
+    q = _quote(EPOCH_1, "We’re doing so because")
+    assert q.speaker == "Antony Blinken" and q.kind == "direct"
+    # a quote left open at a paragraph end continues in the next paragraph
+    assert _quote(NBC, "And I told him quite simply").speaker == "Antony Blinken"
+    # “...,” Blinken said, "and I made clear ..."
+    q = _quote(NBC, "and I made clear")
+    assert q.kind == "direct" and q.speaker == "Antony Blinken"
+
+
+def test_reported_speech_and_partials() -> None:
+    q = _quote(EPOCH_1, "Chinese surveillance balloons had entered")
+    assert (q.kind, q.speaker, q.cue) == ("indirect", "Pat Ryder", "said")
+    q = _quote(WSWS, "Blinken bluntly told Yi")
+    assert (q.kind, q.speaker, q.cue) == ("indirect", "Ned Price", "according to")
+    q = _quote(UNKNOWN_OUTLET, "Wang is placing the responsibility")
+    assert q.speaker == "Chinese government" and q.kind == "indirect"
+    hyst = _quote(UNKNOWN_OUTLET, "hysterical")
+    assert hyst.kind == "partial" and hyst.speaker == "Wang Yi"
+    spy = _quote(WSWS, "spy")
+    assert spy.kind == "partial" and spy.speaker is None and spy.cue is None  # scare quote
+    nested = _quote(WSWS, "disturbing")
+    assert nested.nested_in is not None
+    outer = _by_file()[WSWS].quotes[nested.nested_in]
+    assert outer.start <= nested.start < nested.end <= outer.end + 1
+
+
+def test_spans_are_verbatim() -> None:
+    for ann in _by_file().values():
+        text = ann.article.text
+        for q in ann.quotes:
+            assert text[q.start : q.end] == q.content
+            if q.speaker_start is not None:
+                assert text[q.speaker_start : q.speaker_end] == q.speaker_text
+            if q.cue_start is not None:
+                assert text[q.cue_start : q.cue_end] == q.cue
+
+
+def test_quote_marks_all_styles() -> None:
+    text = 'He said "plain" and “curly” and ‘single’.\n“Open para\n“Next para” she said.'
+    spans = [text[s:e] for s, e, _ in find_quote_marks(text)]
+    assert '"plain"' in spans and "“curly”" in spans and "‘single’" in spans
+    assert "“Open para" in spans and "“Next para”" in spans
+
+
+def test_fixture_floor() -> None:
+    """Measured on the 76-quote fixture: P 86.6, R 98.7, speaker-correct R 97.4 (floors = minus ~10)."""
+    by_file = {name: a.id for name, a in _by_file().items()}
+    scores = score_fixture(FIXTURES / "quotes_balloon.jsonl", list(_by_file().values()), by_file)
+    assert scores["gold"] >= 60
+    assert scores["recall"] >= 88
+    assert scores["precision"] >= 75
+    assert scores["attributed_recall"] >= 85
