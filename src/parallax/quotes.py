@@ -308,7 +308,7 @@ class QuoteFinder:
             if direct and (spk[0] or spk[1]):
                 prev_speaker = (spk[0], spk[1], par_no)
         # quotes nested in quotes
-        for k, s, e, p in singles:
+        for _k, s, e, p in singles:
             if p is None or p not in index_of:
                 continue
             cs, ce = _content_bounds(self.text, s, e)
@@ -336,11 +336,7 @@ class QuoteFinder:
         ]
         quotes.extend(self._indirect(inside, direct_spans, partial_spans))
         quotes.sort(key=lambda q: (q.start, q.end))
-        # nested_in must point into the sorted list
-        remap = {}
-        for new_i, q in enumerate(quotes):
-            remap[id(q)] = new_i
-        return _fix_nested(quotes)
+        return _fix_nested(quotes)  # nested_in must point into the sorted list
 
     def _pronoun_speaker(
         self, spk: tuple, ps: int, inside: list[tuple[int, int]], prev: tuple | None, par_no: int
