@@ -67,7 +67,7 @@ def _language_identifier() -> Any:
 
 
 def detect_language(text: str) -> tuple[str, float]:
-    lang, prob = _language_identifier().classify(text[:4000])
+    lang, prob = _language_identifier().classify(text[:1500])  # plenty for language ID; it dominated ingest time
     return str(lang), float(prob)
 
 
