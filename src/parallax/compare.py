@@ -1,0 +1,103 @@
+"""Cross-source comparison of one story: facts, conflicts, omissions, framing, voices.
+
+`compare` takes the annotated articles of ONE story (cluster first) and runs the
+stages in order; each stage is its own module and reads only the annotation and
+the claims, never the raw text again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from parallax.models import (
+    AnnotatedArticle,
+    Claim,
+    Conflict,
+    Fact,
+    Framing,
+    Omission,
+    Records,
+    Voice,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    facts: Records[Fact]
+    conflicts: Records[Conflict]
+    omissions: Records[Omission]
+    framing: Records[Framing]
+    voices: Records[Voice]
+    claims: Records[Claim]
+    seconds: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+
+
+def _framing(annotated: Sequence[AnnotatedArticle], claims: Sequence[Claim]) -> list[Framing]:
+    """framing.py is another module; compare works (with empty framing) without it."""
+    try:
+        from parallax.framing import framing_for
+    except ImportError:
+        return []
+    out = []
+    for ann in annotated:
+        try:
+            mine = [c for c in claims if c.article_id == ann.id]
+            out.append(framing_for(ann, mine))
+        except Exception as exc:
+            log.warning("framing failed for %s: %s", ann.id, exc)
+    return out
+
+
+def compare(
+    annotated: Sequence[AnnotatedArticle], sentence_vectors: Sequence[np.ndarray] | None = None
+) -> Comparison:
+    """Compare the articles of one story. `sentence_vectors` (from parallax.embed) are
+    reused when given; otherwise sentences and clauses are embedded here."""
+    from parallax.align import align, embed_claims, sentence_lookup
+    from parallax.claims import extract_claims
+    from parallax.conflicts import find_conflicts
+    from parallax.omissions import find_omissions
+    from parallax.voices import voices_of
+
+    annotated = [a for a in annotated if a is not None]
+    seconds: dict[str, float] = {}
+    t = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal t
+        now = time.perf_counter()
+        seconds[name] = round(now - t, 3)
+        t = now
+
+    units = extract_claims(annotated)
+    claims = [u.claim for u in units]
+    lap("claims")
+    vectors = embed_claims(units, annotated, sentence_vectors)
+    sent = sentence_lookup(annotated, sentence_vectors)
+    lap("embed")
+    facts = align(units, vectors)
+    lap("align")
+    conflicts = find_conflicts(annotated, units, sent)
+    lap("conflicts")
+    omissions = find_omissions(annotated, facts)
+    lap("omissions")
+    voices = voices_of(annotated)
+    lap("voices")
+    framing = _framing(annotated, claims)
+    lap("framing")
+    return Comparison(
+        facts=Records(facts),
+        conflicts=Records(conflicts),
+        omissions=Records(omissions),
+        framing=Records(framing),
+        voices=Records(voices),
+        claims=Records(claims),
+        seconds=seconds,
+    )
