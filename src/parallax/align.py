@@ -80,7 +80,9 @@ def neighbours(vectors: np.ndarray, k: int = K) -> tuple[np.ndarray, np.ndarray]
     return index.search(x, k)
 
 
-def candidate_pairs(units: Sequence[ClaimUnit], vectors: np.ndarray, k: int = K, floor: float = 0.3):
+def candidate_pairs(
+    units: Sequence[ClaimUnit], vectors: np.ndarray, k: int = K, floor: float = 0.3
+):
     """Cross-article (i, j, cosine) pairs from the kNN graph, i < j, cosine >= floor."""
     if len(units) < 2:
         return []
@@ -141,11 +143,11 @@ def _loaded_words() -> frozenset[str]:
         return frozenset()
 
 
-def neutrality_key(text: str) -> tuple[int, int]:
+def neutrality_key(text: str) -> tuple[int, bool, int]:
     """Fewest loaded words first, then fewest words: how a fact's wording is chosen."""
     words = [w.strip(".,;:!?\"'“”‘’()").lower() for w in text.split()]
     loaded = sum(1 for w in words if w in _loaded_words())
-    return loaded, len(words)
+    return loaded, len(words) < 6, len(words)  # fragments under six words read badly
 
 
 def align(units: Sequence[ClaimUnit], vectors: np.ndarray) -> list[Fact]:
@@ -219,7 +221,12 @@ def sentence_lookup(
         for ann, vecs in zip(annotated, sentence_vectors, strict=False):
             for s, v in zip(ann.sentences, vecs, strict=False):
                 table[(ann.id, s.index)] = np.asarray(v, dtype=np.float32)
-    missing = [(a.id, s.index, s.text) for a in annotated for s in a.sentences if (a.id, s.index) not in table]
+    missing = [
+        (a.id, s.index, s.text)
+        for a in annotated
+        for s in a.sentences
+        if (a.id, s.index) not in table
+    ]
     if missing:
         texts = list(dict.fromkeys(t for _, _, t in missing))
         enc = _encode(texts)

@@ -153,11 +153,18 @@ def _patient(head: Any) -> str | None:
         infinitival = any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
         if cur.dep_ in ("relcl", "acl") and not infinitival:
             return str(cur.head.lemma_.lower())
-        if cur.dep_ not in ("advcl", "conj", "xcomp", "pcomp", "prep", "pobj", "acl") or cur.head is cur:
+        if (
+            cur.dep_ not in ("advcl", "conj", "xcomp", "pcomp", "prep", "pobj", "acl")
+            or cur.head is cur
+        ):
             break
         cur = cur.head
         for c in cur.children:
-            if c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() not in ("that", "which", "who"):
+            if c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() not in (
+                "that",
+                "which",
+                "who",
+            ):
                 return str(c.lemma_.lower())
     return None
 
@@ -207,7 +214,12 @@ def _speaker_of(verb: Any, mentions: Sequence[Mention], offset: int) -> str | No
         if c.dep_ in ("nsubj", "nsubjpass"):
             s0, s1 = c.left_edge.idx + offset, c.right_edge.idx + len(c.right_edge) + offset
             for m in mentions:
-                if _overlaps(s0, s1, m.start, m.end) and m.label in ("PERSON", "ORG", "GPE", "NORP"):
+                if _overlaps(s0, s1, m.start, m.end) and m.label in (
+                    "PERSON",
+                    "ORG",
+                    "GPE",
+                    "NORP",
+                ):
                     return m.canonical
             return c.text if c.pos_ == "PROPN" else None
     return None
@@ -259,7 +271,11 @@ def _claims_of_sentence(ann: AnnotatedArticle, sent: Sentence, doc: Any) -> list
                 for t in tok.subtree:
                     if t.dep_ == "pobj":
                         e = t.idx + off
-                        hit = [m for m in ann.mentions if m.start <= e < m.end + 40 and m.start >= e - 40]
+                        hit = [
+                            m
+                            for m in ann.mentions
+                            if m.start <= e < m.end + 40 and m.start >= e - 40
+                        ]
                         hit = [m for m in hit if m.label in ("PERSON", "ORG", "GPE", "NORP")]
                         sent_speaker = hit[-1].canonical if hit else t.text
     units = []
@@ -278,9 +294,7 @@ def _claims_of_sentence(ann: AnnotatedArticle, sent: Sentence, doc: Any) -> list
         if attribution is None and sent_speaker:
             attribution = sent_speaker
         toks = [t for t in doc if c0 <= t.idx < c1] if doc is not None else []
-        negated = denied or any(
-            t.dep_ == "neg" or t.lower_ in _NEG_WORDS for t in toks
-        )
+        negated = denied or any(t.dep_ == "neg" or t.lower_ in _NEG_WORDS for t in toks)
         mentions = [m for m in ann.mentions if _overlaps(start, end, m.start, m.end)]
         quants = tuple(q for q in ann.quantities if _overlaps(start, end, q.start, q.end))
         times = tuple(t for t in ann.times if _overlaps(start, end, t.start, t.end))

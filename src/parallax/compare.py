@@ -101,3 +101,20 @@ def compare(
         claims=Records(claims),
         seconds=seconds,
     )
+
+
+def annotate_paths(paths: Sequence[str]) -> tuple[list[AnnotatedArticle], list[np.ndarray]]:
+    """Ingest + annotate + sentence vectors: the inputs `compare` expects."""
+    from parallax.annotate import annotate
+    from parallax.embed import sentence_vectors
+    from parallax.ingest import ingest_paths
+
+    articles = ingest_paths(list(paths)).articles
+    annotated = annotate(articles)
+    return annotated, sentence_vectors(annotated)
+
+
+def compare_paths(paths: Sequence[str]) -> Comparison:
+    """Compare the articles under `paths` as one story (no clustering)."""
+    annotated, vectors = annotate_paths(paths)
+    return compare(annotated, vectors)

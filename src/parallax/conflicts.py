@@ -15,7 +15,7 @@ import difflib
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from itertools import combinations
 
 import numpy as np
@@ -43,7 +43,9 @@ _COUNTRIES = {
 # their own voice contradict outlets that call it (or report it as) the second.
 _COVERT = {"spy", "surveillance", "espionage", "spying", "surveil", "reconnaissance"}
 _BENIGN = {"civilian", "research", "weather", "meteorological", "scientific", "airship"}
-_TIME_HINTS = re.compile(r"\b(at the time|then|earlier|later|initially|previously|last \w+)\b", re.I)
+_TIME_HINTS = re.compile(
+    r"\b(at the time|then|earlier|later|initially|previously|last \w+)\b", re.I
+)
 _OFFICES = {
     "minister", "director", "secretary", "spokesman", "spokesperson", "spokeswoman",
     "president", "premier", "ambassador", "chairman", "chair", "governor", "senator",
@@ -51,8 +53,29 @@ _OFFICES = {
 }  # fmt: skip
 
 
-_GENERIC = {"say", "tell", "be", "have", "do", "make", "china", "chinese", "us", "u.s.", "united", "states"}
-_NAMELESS = {"minister", "secretary", "director", "spokesman", "spokesperson", "ambassador", "premier"}
+_GENERIC = {
+    "say",
+    "tell",
+    "be",
+    "have",
+    "do",
+    "make",
+    "china",
+    "chinese",
+    "us",
+    "u.s.",
+    "united",
+    "states",
+}
+_NAMELESS = {
+    "minister",
+    "secretary",
+    "director",
+    "spokesman",
+    "spokesperson",
+    "ambassador",
+    "premier",
+}
 
 
 def _cid(kind: str, a: Span, b: Span) -> str:
@@ -140,8 +163,8 @@ def number_conflicts(units: Sequence[ClaimUnit], vec: SentVec) -> list[Conflict]
             if both_lower:
                 conf = 0.6
                 reason = (
-                    f"{_who(ua)} says {qa.text!r} and {_who(ub)} says {qb.text!r} "  # type: ignore[attr-defined]
-                    f"{qb.counted!r}; both are lower bounds, but they give different counts "  # type: ignore[attr-defined]
+                    f"{_who(ua)} says {qa.text!r} and {_who(ub)} says {qb.text!r}; "  # type: ignore[attr-defined]
+                    "both are lower bounds, but they give different counts "  # type: ignore[attr-defined]
                     "of the same earlier events"
                 )
             else:
@@ -287,12 +310,16 @@ def polarity_conflicts(units: Sequence[ClaimUnit], vec: SentVec) -> list[Conflic
                     continue
                 if patient and neg_patients and patient not in neg_patients:
                     continue  # "engaged in dialogue" vs "engaged in this action": different acts
-                if re.search(rf"\b(no|not|never|n't)\W+(\w+\W+)?{re.escape(stem)}", pos.sentence.text, re.I):
+                if re.search(
+                    rf"\b(no|not|never|n't)\W+(\w+\W+)?{re.escape(stem)}", pos.sentence.text, re.I
+                ):
                     continue  # the affirming sentence itself negates it ("There was no apology," he said)
                 shared = (pos.lemmas & neg.lemmas) - _GENERIC
                 if not {w for w in shared if _stem(w) != stem}:
                     continue  # nothing else in common: probably about different things
-                sim = _cos(vec(neg.article_id, neg.sentence.index), vec(pos.article_id, pos.sentence.index))
+                sim = _cos(
+                    vec(neg.article_id, neg.sentence.index), vec(pos.article_id, pos.sentence.index)
+                )
                 if sim < 0.3:
                     continue
                 a, b = _side(pos), _side(neg)
@@ -323,7 +350,7 @@ def _quote_units(annotated: Sequence[AnnotatedArticle]):  # type: ignore[no-unty
     for ann in annotated:
         by_sent: dict[int, list] = defaultdict(list)
         for q in ann.quotes:
-            if len(q.content.split()) < 4:
+            if q.kind == "indirect" or len(q.content.split()) < 4:
                 continue  # titles and scare quotes ("Meet the Press", “spy”) are not statements
             s = next((s for s in ann.sentences if s.start <= q.start < s.end), None)
             if s is not None:
@@ -332,7 +359,11 @@ def _quote_units(annotated: Sequence[AnnotatedArticle]):  # type: ignore[no-unty
             s = ann.sentences[idx] if idx < len(ann.sentences) else None
             if s is None:
                 continue
-            people = {m.canonical for m in ann.mentions if m.label == "PERSON" and s.start <= m.start < s.end}
+            people = {
+                m.canonical
+                for m in ann.mentions
+                if m.label == "PERSON" and s.start <= m.start < s.end
+            }
             speakers = {q.speaker for q in qs if q.speaker} | people
             out.append((ann, s, qs, speakers))
     return out
@@ -341,7 +372,7 @@ def _quote_units(annotated: Sequence[AnnotatedArticle]):  # type: ignore[no-unty
 def quote_wording_conflicts(annotated: Sequence[AnnotatedArticle], vec: SentVec) -> list[Conflict]:
     """The same words of the same speaker quoted differently by different outlets."""
     units = _quote_units(annotated)
-    out = []
+    best: dict[tuple, tuple[float, Conflict]] = {}
     for (aa, sa, qa, spa), (ab, sb, qb, spb) in combinations(units, 2):
         if aa.id == ab.id:
             continue
@@ -356,23 +387,38 @@ def quote_wording_conflicts(annotated: Sequence[AnnotatedArticle], vec: SentVec)
         matched = sum(bl.size for bl in sm.get_matching_blocks())
         share = matched / min(len(ka), len(kb))
         same_speaker = bool(spa & spb)
+        sim = _cos(vec(aa.id, sa.index), vec(ab.id, sb.index))
         if share >= 0.8 and len(ka) >= 5:
             pass  # near-identical wording: the same quote even if a speaker is unknown
-        elif not same_speaker or matched < 2 or share < 0.3:
+        elif not same_speaker or matched < 2 or share < 0.3 or sim < 0.45:
             continue
-        elif _cos(vec(aa.id, sa.index), vec(ab.id, sb.index)) < 0.45:
-            continue
+        score = share + 0.1 * sim  # ties in shared words go to the closer sentence
         diff, changed, punct_only = _window_diff(ta, tb)
         if not changed:
             continue
         conf = 0.3 if punct_only else (0.75 if share >= 0.6 else 0.5)
         speaker = sorted(spa & spb)[0] if spa & spb else "the same speaker"
         what = "punctuation/sentence division only" if punct_only else "different words"
-        reason = f"{speaker} quoted differently ({what}): {aa.article.outlet} vs {ab.article.outlet}"
+        reason = (
+            f"{speaker} quoted differently ({what}): {aa.article.outlet} vs {ab.article.outlet}"
+        )
         a = ConflictSide(aa.article.outlet, _quotes_span(aa, qa), qa[0].speaker)
         b = ConflictSide(ab.article.outlet, _quotes_span(ab, qb), qb[0].speaker)
-        out.append(_make("quote_wording", a, b, conf, reason, diff))
-    return out
+        conflict = _make("quote_wording", a, b, conf, reason, diff)
+        # each quote pairs with its single best counterpart in each other article
+        for key in ((aa.id, sa.index, ab.id), (ab.id, sb.index, aa.id)):
+            if key in best and best[key][0] >= score:
+                break
+        else:
+            for key in ((aa.id, sa.index, ab.id), (ab.id, sb.index, aa.id)):
+                best[key] = (score, conflict)
+    uniq = {c.id: c for _, c in best.values()}
+    # drop pairs that lost their best-counterpart slot on either side
+    return [c for c in uniq.values() if _holds_slots(c, best)]
+
+
+def _holds_slots(c: Conflict, best: dict) -> bool:
+    return sum(1 for _, x in best.values() if x is c) >= 2
 
 
 def _quotes_span(ann: AnnotatedArticle, qs: list) -> Span:
@@ -405,14 +451,14 @@ def _window_diff(ta: str, tb: str) -> tuple[str, bool, bool]:
         xa, xb = wa[i0:i1], wb[j0:j1]
         if "[…]" in xa and len(xb) <= 3 or "[…]" in xb and len(xa) <= 3:
             continue
-        if i1 == len(wa) and j1 == len(wb) and i1 - i0 == j1 - j0 == 1:
-            if re.sub(r"\W", "", xa[0].lower()) == re.sub(r"\W", "", xb[0].lower()):
-                continue
+        at_end = i1 == len(wa) and j1 == len(wb) and i1 - i0 == j1 - j0 == 1
+        if at_end and re.sub(r"\W", "", xa[0].lower()) == re.sub(r"\W", "", xb[0].lower()):
+            continue
         changed = True
-    punct_only = changed and [w for w in na[a0:a1] if w != "[…]"] == [w for w in nb[b0:b1] if w != "[…]"]
-    diff = " ".join(
-        ln[2:] if ln.startswith("  ") else f"[{ln[0]}{ln[2:]}]" for ln in lines
-    )
+    punct_only = changed and [w for w in na[a0:a1] if w != "[…]"] == [
+        w for w in nb[b0:b1] if w != "[…]"
+    ]
+    diff = " ".join(ln[2:] if ln.startswith("  ") else f"[{ln[0]}{ln[2:]}]" for ln in lines)
     return diff, changed, punct_only
 
 
@@ -421,7 +467,12 @@ def _window_diff(ta: str, tb: str) -> tuple[str, bool, bool]:
 
 def _person_map(annotated: Sequence[AnnotatedArticle]) -> dict[str, str]:
     """Single-word person mentions ("Yi", "Wang") -> the full canonical name they belong to."""
-    full = {m.canonical for a in annotated for m in a.mentions if m.label == "PERSON" and " " in m.canonical}
+    full = {
+        m.canonical
+        for a in annotated
+        for m in a.mentions
+        if m.label == "PERSON" and " " in m.canonical
+    }
     out = {}
     for name in full:
         for tok in name.split():
@@ -452,7 +503,9 @@ def name_conflicts(annotated: Sequence[AnnotatedArticle]) -> list[Conflict]:
             for ann, m in items:
                 if m.text.strip() != form:
                     continue
-                other = next((x for x in items if x[1].text.strip() == usual and x[0].id != ann.id), None)
+                other = next(
+                    (x for x in items if x[1].text.strip() == usual and x[0].id != ann.id), None
+                )
                 if other is None:
                     continue
                 oa, om = other
@@ -479,7 +532,9 @@ _ROLE = re.compile(
 )
 
 
-def collect_titles(annotated: Sequence[AnnotatedArticle]) -> list[tuple[AnnotatedArticle, str, str, int, int]]:
+def collect_titles(
+    annotated: Sequence[AnnotatedArticle],
+) -> list[tuple[AnnotatedArticle, str, str, int, int]]:
     """(article, person, title, start, end): annotated titles plus two fallbacks for
     what title extraction misses: "NAME, the TITLE" appositions and a nameless role
     ("China's senior foreign minister") linked to the first person named in the
@@ -491,11 +546,16 @@ def collect_titles(annotated: Sequence[AnnotatedArticle]) -> list[tuple[Annotate
         text = ann.article.text
         persons = [m for m in ann.mentions if m.label == "PERSON"]
         for m in persons:
-            app = re.match(r",\s+(the|a)\s+([^,.;“”\"]{3,120}?)(?=[,.;]|\s+(?:before|after|who)\b)", text[m.end :])
+            app = re.match(
+                r",\s+(the|a)\s+([^,.;“”\"]{3,120}?)(?=[,.;]|\s+(?:before|after|who)\b)",
+                text[m.end :],
+            )
             if app:
                 s, e = m.end + app.start(2), m.end + app.end(2)
                 out.append((ann, m.canonical, text[s:e], s, e))
-            pre = re.search(r"((?:top|senior)\s+(?:[A-Z]\w+\s+)?\w+)\s+$", text[max(0, m.start - 60) : m.start])
+            pre = re.search(
+                r"((?:top|senior)\s+(?:[A-Z]\w+\s+)?\w+)\s+$", text[max(0, m.start - 60) : m.start]
+            )
             if pre:
                 s = m.start - len(text[max(0, m.start - 60) : m.start]) + pre.start(1)
                 out.append((ann, m.canonical, pre.group(1), s, s + len(pre.group(1))))
@@ -510,7 +570,9 @@ def collect_titles(annotated: Sequence[AnnotatedArticle]) -> list[tuple[Annotate
                 nxt = ann.sentences[i + 1] if i + 1 < len(ann.sentences) else sent
                 if rm.group(1).split()[-1] not in _NAMELESS:
                     continue
-                if not re.match(r"(China|Beijing|the US|the U\.S\.)[’']s|Chinese|American", rm.group(0)):
+                if not re.match(
+                    r"(China|Beijing|the US|the U\.S\.)[’']s|Chinese|American", rm.group(0)
+                ):
                     continue  # only "<country>'s <office>" is specific enough to link
                 cands = [p for p in persons if s0 < p.start < nxt.end and p.canonical not in near]
                 if cands:
@@ -522,7 +584,7 @@ def _office(title: str) -> str | None:
     words = [w.lower().strip(",.") for w in title.split()]
     for w in words:
         if w in _OFFICES:
-            return w
+            return "spokesperson" if w.startswith("spokes") else w
     return None
 
 
@@ -542,7 +604,9 @@ def title_conflicts(annotated: Sequence[AnnotatedArticle]) -> list[Conflict]:
     out = {}
     for person, items in by_person.items():
         for (aa, ta, oa, sa, ea), (ab, tb, ob, sb, eb) in combinations(items, 2):
-            if aa.id == ab.id or (aa.article.outlet == ab.article.outlet and aa.article.outlet != UNKNOWN):
+            if aa.id == ab.id or (
+                aa.article.outlet == ab.article.outlet and aa.article.outlet != UNKNOWN
+            ):
                 continue
             if oa == ob or fuzz.token_set_ratio(ta.lower(), tb.lower()) >= 80:
                 continue
@@ -570,8 +634,6 @@ _LABEL = re.compile(
 def _kind_words(u: ClaimUnit, words: set[str]) -> set[str]:
     """Labels used as a label ("spy balloon"), not in scare quotes or as a verb."""
     found = {m.group(1).lower() for m in _LABEL.finditer(u.claim.text)}
-    if words is _COVERT and u.claim.negated:
-        found |= {w for w in _words(u.claim.text) if w in _COVERT}
     return found & words
 
 
@@ -598,13 +660,20 @@ def assessment_conflicts(units: Sequence[ClaimUnit]) -> list[Conflict]:
     def disputes(us: list[ClaimUnit]) -> tuple[ClaimUnit, float, str] | None:
         for u in us:
             if u.claim.attribution is None and _kind_words(u, _BENIGN) and not u.claim.negated:
-                return u, 0.8, "calls it {} in its own voice".format(sorted(_kind_words(u, _BENIGN)))
+                return u, 0.8, f"calls it {sorted(_kind_words(u, _BENIGN))} in its own voice"
         for u in us:
-            if u.claim.attribution is not None and u.claim.negated and _kind_words(u, _COVERT):
-                return u, 0.6, f"reports it only as disputed (by {u.claim.attribution})"
+            if u.claim.attribution is not None and u.claim.negated:
+                labels = " ".join(m.group(0) for m in _LABEL.finditer(u.claim.text))
+                bare = set(_words(u.claim.text)) - set(_words(labels))
+                if bare & _COVERT:  # "not intended for surveillance", not "the spy balloon"
+                    return u, 0.6, f"reports it only as disputed (by {u.claim.attribution})"
         for u in us:
             if u.claim.attribution is not None and _kind_words(u, _BENIGN):
-                return u, 0.55, f"reports {u.claim.attribution}'s account that it was {sorted(_kind_words(u, _BENIGN))}"
+                return (
+                    u,
+                    0.55,
+                    f"reports {u.claim.attribution}'s account that it was {sorted(_kind_words(u, _BENIGN))}",
+                )
         for u in us:
             if any(set(_words(q)) & _COVERT for q in u.scare_quoted):
                 return u, 0.5, "puts the label in scare quotes"

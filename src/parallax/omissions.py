@@ -38,7 +38,12 @@ def find_omissions(annotated: Sequence[AnnotatedArticle], facts: Sequence[Fact])
             if coverage < MIN_COVERAGE or len(reporting) < MIN_OUTLETS:
                 continue
             covered = tuple(
-                sorted({s.outlet if s.outlet != UNKNOWN else f"{UNKNOWN} ({s.article_id[:6]})" for s in fact.support})
+                sorted(
+                    {
+                        s.outlet if s.outlet != UNKNOWN else f"{UNKNOWN} ({s.article_id[:6]})"
+                        for s in fact.support
+                    }
+                )
             )
             out.append(
                 Omission(

@@ -38,6 +38,47 @@ SIDE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _UNNAMED = re.compile(r"\b(officials?|spokes(?:man|person|woman)|sources?)\b", re.I)
 
 
+# Speakers that are institutions rather than people: their name decides the side.
+NAME_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("NATO", re.compile(r"\bNATO\b")),
+    (
+        "Chinese government",
+        re.compile(r"^(China|Beijing|Chinese (government|Foreign Ministry|embassy).*)$"),
+    ),
+    (
+        "US government",
+        re.compile(
+            r"^(the )?(United States|U\.?S\.?|Washington|White House|Pentagon|State Department|"
+            r"US intelligence.*|U\.S\. officials?|Biden administration)$"
+        ),
+    ),
+)
+
+
+def side_of_name(name: str) -> str | None:
+    for side, rx in NAME_RULES:
+        if rx.search(name):
+            return side
+    try:
+        from parallax.outlets import canonical_outlet
+
+        if canonical_outlet(name) != name or name in _media_names():
+            return "media"
+    except ImportError:
+        pass
+    return "media" if name in _media_names() else None
+
+
+def _media_names() -> set[str]:
+    try:
+        from parallax.outlets import OUTLETS
+    except ImportError:
+        return set()
+    return {n for name, (aliases, _) in OUTLETS.items() for n in (name, *aliases)} | {
+        n.removeprefix("The ") for n in OUTLETS
+    }
+
+
 def side_of(context: str) -> str:
     for side, rx in SIDE_RULES:
         if rx.search(context):
@@ -51,7 +92,11 @@ def _context(ann: AnnotatedArticle, speaker: str) -> str:
     titles = [t.title for t in ann.titles if t.person == speaker]
     text = ann.article.text
     first = next(
-        (m for m in ann.mentions if m.label == "PERSON" and m.canonical == speaker and " " in m.text),
+        (
+            m
+            for m in ann.mentions
+            if m.label == "PERSON" and m.canonical == speaker and " " in m.text
+        ),
         None,
     ) or next((m for m in ann.mentions if m.canonical == speaker), None)
     parts = list(titles)
@@ -78,6 +123,8 @@ def voices_of(annotated: Sequence[AnnotatedArticle]) -> list[Voice]:
         for name, (n, words) in counts.items():
             if name == UNKNOWN:
                 side = "unnamed officials" if unnamed.get(name) else UNKNOWN
+            elif side_of_name(name):
+                side = side_of_name(name) or "other"
             else:
                 ctx = _context(ann, name)
                 side = side_of(ctx) if ctx else "other"
