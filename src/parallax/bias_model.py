@@ -137,7 +137,8 @@ def fit(
     cols = [ALL_FEATURES.index(f) for f in features]
     Xs = np.asarray(X, dtype=np.float64)[:, cols]
     scaler = StandardScaler().fit(Xs)
-    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    # three MiniLM dimensions are constant (std ~1e-33): leave them unscaled, not blown up
+    scale = np.where(scaler.scale_ > 1e-6, scaler.scale_, 1.0)
     clf = LogisticRegression(C=C, max_iter=5000, class_weight="balanced", random_state=seed)
     clf.fit((Xs - scaler.mean_) / scale, np.asarray(y, dtype=int))
     return BiasModel(
