@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
@@ -131,22 +130,23 @@ def common_entities(units: Sequence[ClaimUnit], share: float = 0.8) -> frozenset
 
 @lru_cache(maxsize=1)
 def _loaded_words() -> frozenset[str]:
-    """Recasens et al. 2013 bias lexicon (shipped in resources/) for picking neutral wording."""
+    """The evaluative lists framing.py flags with (Recasens loaded subset + Parallax list)."""
     try:
-        text = resources.files("parallax").joinpath("resources", "recasens2013_bias_lexicon.txt")
+        from parallax.lexicons import entries
+
+        lists = entries()
         return frozenset(
-            ln.strip().lower()
-            for ln in text.read_text(encoding="utf-8").splitlines()
-            if ln.strip() and not ln.startswith("#")
+            e.term for k in ("recasens_loaded", "parallax_loaded") for e in lists.get(k, ())
         )
-    except (FileNotFoundError, ModuleNotFoundError, OSError):
+    except Exception:  # framing's lexicons are optional for alignment
         return frozenset()
 
 
 def neutrality_key(text: str) -> tuple[int, bool, int]:
     """Fewest loaded words first, then fewest words: how a fact's wording is chosen."""
     words = [w.strip(".,;:!?\"'“”‘’()").lower() for w in text.split()]
-    loaded = sum(1 for w in words if w in _loaded_words())
+    joined = f" {' '.join(words)} "
+    loaded = sum(1 for t in _loaded_words() if f" {t} " in joined)
     return loaded, len(words) < 6, len(words)  # fragments under six words read badly
 
 

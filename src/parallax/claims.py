@@ -36,6 +36,8 @@ _EXTRA_SPEECH = {"say", "tell", "insist", "deny", "claim", "declare", "explain",
 _DENIAL_VERBS = {"deny", "dispute", "reject", "refute", "dismiss"}
 _NEG_WORDS = {"not", "n't", "no", "never", "neither", "nor", "nothing", "none"}
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# numbers and dates are attached as numbers/dates, not as entities
+_VALUE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"}
 
 
 @lru_cache(maxsize=1)
@@ -318,7 +320,9 @@ def _claims_of_sentence(ann: AnnotatedArticle, sent: Sentence, doc: Any) -> list
             subject=subj,
             predicate=head.lemma_ if head is not None else None,
             attribution=attribution,
-            entities=tuple(dict.fromkeys(m.canonical for m in mentions)),
+            entities=tuple(
+                dict.fromkeys(m.canonical for m in mentions if m.label not in _VALUE_LABELS)
+            ),
             numbers=tuple(q.value for q in quants),
             dates=tuple(t.date_start.isoformat() for t in times if t.date_start),
             negated=negated,
