@@ -223,6 +223,28 @@ def _norm_words(text: str) -> set[str]:
     return out
 
 
+def doc_text(doc: Any) -> str:
+    """`Doc.text` rebuilt once per Doc (spaCy joins every token on each access)."""
+    text = doc.user_data.get("parallax_text")
+    if text is None:
+        text = doc.user_data["parallax_text"] = doc.text
+    return text
+
+
+def sentence_bounds(doc: Any) -> list[tuple[int, int]]:
+    """(sentence start, end) token indices for every token, computed once per Doc.
+
+    `Token.sent` walks the Doc on every call; annotators ask for it per token.
+    """
+    cached = doc.user_data.get("parallax_sent_bounds")
+    if cached is None or len(cached) != len(doc):
+        cached = []
+        for sent in doc.sents:
+            cached.extend([(sent.start, sent.end)] * (sent.end - sent.start))
+        doc.user_data["parallax_sent_bounds"] = cached
+    return cached
+
+
 @dataclass
 class People:
     """Per-article person index built from one spaCy Doc."""
@@ -335,7 +357,7 @@ def _appositive_title(doc: Any, name_end: int) -> tuple[int, int] | None:
     if k >= len(doc) or k >= j + 6 or doc[k].text.lower() not in TITLE_WORDS:
         return None
     end = k + 1
-    sent_end = doc[k].sent.end
+    sent_end = sentence_bounds(doc)[k][1]
     while (
         end < sent_end
         and not (doc[end].is_punct and doc[end].text not in {"'s", "’s", "-", "–"})
@@ -415,11 +437,11 @@ def find_people(doc: Any, article_id: str) -> People:
 
     for s, e, _surface, canon in spans:
         start, end = doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
-        text = doc.text[start:end]
+        text = doc_text(doc)[start:end]
         m = re.search(r"['’]s$", text)
         if m:
             end -= len(m.group(0))
-            text = doc.text[start:end]
+            text = doc_text(doc)[start:end]
         people.mentions.append(Mention(article_id, start, end, text, "PERSON", canon))
     people.mentions.sort(key=lambda m: m.start)
 
@@ -431,7 +453,7 @@ def find_people(doc: Any, article_id: str) -> People:
 
 def _add_title(people: People, doc: Any, article_id: str, person: str, s: int, e: int) -> None:
     start, end = doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
-    text = doc.text[start:end].strip(" ,")
+    text = doc_text(doc)[start:end].strip(" ,")
     text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
     start = end - len(text) if text else start
     if not text or len(text) > 120:
@@ -495,7 +517,7 @@ def _title_only_references(doc: Any, article_id: str, people: People, taken: set
                 tstart = t.idx + len(t.text)
             else:
                 break
-        title = doc.text[tstart:end].strip()
+        title = doc_text(doc)[tstart:end].strip()
         if title and title.lower() != best.title.lower():
             tstart = end - len(title)
             people.titles.append(PersonTitle(article_id, best.person, title, tstart, end))
@@ -508,9 +530,10 @@ def _pronouns(doc: Any, article_id: str, people: People) -> None:
     for tok in doc:
         if tok.text.lower() not in PRONOUNS or tok.pos_ != "PRON":
             continue
-        sent_start = tok.sent.start
-        prev = doc[sent_start - 1].sent.start if sent_start > 0 else 0
-        floor = doc[prev - 1].sent.start if prev > 0 else 0
+        bounds = sentence_bounds(doc)
+        sent_start = bounds[tok.i][0]
+        prev = bounds[sent_start - 1][0] if sent_start > 0 else 0
+        floor = bounds[prev - 1][0] if prev > 0 else 0
         floor_char = doc[floor].idx
         cand = [
             m for m in named if floor_char <= m.start < tok.idx and m.text.lower() not in PRONOUNS

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from parallax.entities import doc_text
 from parallax.models import Quantity
 
 NUMBER_WORDS = {
@@ -189,8 +190,8 @@ def find_quantities(doc: Any, article_id: str) -> list[Quantity]:
             continue  # "one more step", "One China": a determiner or a name, not a count
         start = first.idx
         qual = None
-        before = doc.text[max(0, start - 30) : start]
-        inside = doc.text[ent.start_char : start]
+        before = doc_text(doc)[max(0, start - 30) : start]
+        inside = doc_text(doc)[ent.start_char : start]
         m = _QUAL_RE.search(inside) or _QUAL_RE.search(before)
         if m:
             qual = m.group(1).lower()
@@ -205,7 +206,7 @@ def find_quantities(doc: Any, article_id: str) -> list[Quantity]:
         end = max(ent.end_char, end_tok.idx + len(end_tok.text))
         seen.update(t.i for t in ent)
         out.append(
-            Quantity(article_id, start, end, doc.text[start:end], float(value), counted, qual)
+            Quantity(article_id, start, end, doc_text(doc)[start:end], float(value), counted, qual)
         )
     out.sort(key=lambda q: q.start)
     return out

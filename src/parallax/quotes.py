@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from parallax.entities import PRONOUNS, People, canonical_place
+from parallax.entities import PRONOUNS, People, canonical_place, doc_text
 from parallax.models import Quote
 
 CUE_LEMMAS = {
@@ -173,7 +173,7 @@ class QuoteFinder:
         self, doc: Any, article_id: str, people: People, paragraphs: Sequence[tuple[int, int]]
     ):
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.aid = article_id
         self.people = people
         self.pars = _paragraphs(self.text, paragraphs)
@@ -494,7 +494,10 @@ class QuoteFinder:
             return _trim(self.text, c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text))
         if verb.lemma_ in _CLAUSE_ONLY:
             return None
-        sent = verb.sent
+        from parallax.entities import sentence_bounds
+
+        b = sentence_bounds(self.doc)[verb.i]
+        sent = self.doc[b[0] : b[1]]
         if verb.lemma_ == "accord" or verb.dep_ == "parataxis":
             # "..., according to X" / "..., Ryder said, ...": the rest of the sentence
             sub = (

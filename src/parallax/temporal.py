@@ -256,8 +256,12 @@ def resolve_times(
     doc: Any, article_id: str, published: dt.date | None, year_hint: int | None = None
 ) -> list[TimeExpression]:
     """All DATE/TIME entities of a parsed article resolved against the (possibly inferred) anchor."""
+    from parallax.entities import sentence_bounds
+
     ents = [e for e in doc.ents if e.label_ in {"DATE", "TIME"}]
-    phrases = [(e.text, e.sent.text) for e in ents]
+    bounds = sentence_bounds(doc)
+    sent_text = {e.start: doc[bounds[e.start][0] : bounds[e.start][1]].text for e in ents}
+    phrases = [(e.text, sent_text[e.start]) for e in ents]
     anchor, reason, year = infer_anchor(phrases, published, year_hint)
     inferred = published is None
     year_guessed = (
@@ -271,8 +275,11 @@ def resolve_times(
         # keep "over the weekend" / "on Saturday": the preposition helps the rules, not the span
         prev = doc[e.start - 1].lower_ if e.start > 0 else ""
         phrase = f"{prev} {e.text}" if prev in {"over", "earlier", "later"} else e.text
-        rel = _relative(phrase, anchor, e.sent.text) if anchor else None
-        is_rel = rel is not None or _relative(phrase, dt.date(2000, 1, 1), e.sent.text) is not None
+        rel = _relative(phrase, anchor, sent_text[e.start]) if anchor else None
+        is_rel = (
+            rel is not None
+            or _relative(phrase, dt.date(2000, 1, 1), sent_text[e.start]) is not None
+        )
         if rel is not None:
             out.append(
                 TimeExpression(
