@@ -1,0 +1,216 @@
+"""Story clustering: articles -> storylines ▸ events, incremental and batch.
+
+Every article is compared with the *centroids* of recent stories (never with
+all stored articles), using one combined similarity of four signals:
+embedding cosine, rarity-weighted entity overlap (TF-IDF cosine), title
+similarity (rapidfuzz) and time proximity. Weights and thresholds are tuned on
+ECB+ topics 1-35 by eval/tune_events.py and read from
+resources/cluster_params.json. See docs/clustering.md for the algorithm and
+its order effects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, fields
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from parallax.models import UNKNOWN, AnnotatedArticle, Article, Story
+
+# Entity labels that identify *who/what/where* a story is about. Dates and
+# numbers are left to the time signal (and would make unrelated stories look alike).
+ENTITY_LABELS = (
+    "PERSON",
+    "ORG",
+    "GPE",
+    "LOC",
+    "NORP",
+    "FAC",
+    "EVENT",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "LAW",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class ClusterDoc:
+    """What clustering needs to know about one article (plain inputs, no models)."""
+
+    id: str
+    vector: np.ndarray  # L2-normalised float32 article embedding
+    entities: tuple[tuple[str, str], ...] = ()  # (label, canonical)
+    date: dt.date | None = None  # published, or inferred from the text; None = unknown
+    title: str = ""
+    outlet: str = UNKNOWN
+
+
+@dataclass(frozen=True)
+class ClusterParams:
+    """Weights of the four signals and the two assignment thresholds."""
+
+    w_cos: float = 0.6
+    w_ent: float = 0.2
+    w_title: float = 0.1
+    w_time: float = 0.1
+    event_threshold: float = 0.55
+    storyline_threshold: float = 0.45
+    event_window_days: int = 7
+    storyline_window_days: int = 30
+    time_scale_days: float = 3.0  # time signal = exp(-gap / scale)
+    candidates: int = 20  # nearest centroids scored per level
+    max_active: int = 20000  # cap on searchable stories per level (LRU beyond the window)
+    provenance: str = "defaults (untuned)"
+
+    @classmethod
+    def default(cls) -> ClusterParams:
+        """The tuned parameters shipped in resources/cluster_params.json, else the defaults."""
+        return _shipped_params()
+
+    def replace(self, **changes: Any) -> ClusterParams:
+        data = asdict(self)
+        data.update(changes)
+        return ClusterParams(**data)
+
+
+@lru_cache(maxsize=1)
+def _shipped_params() -> ClusterParams:
+    try:
+        raw = json.loads(
+            resources.files("parallax").joinpath("resources/cluster_params.json").read_text("utf-8")
+        )
+    except (FileNotFoundError, OSError, ValueError):
+        return ClusterParams()
+    known = {f.name for f in fields(ClusterParams)}
+    params = {k: v for k, v in raw.get("params", {}).items() if k in known}
+    params["provenance"] = str(raw.get("provenance", "resources/cluster_params.json"))
+    return ClusterParams(**params)
+
+
+# ---------------------------------------------------------------- adapters
+
+
+def doc_date(ann: AnnotatedArticle) -> dt.date | None:
+    """Published date, else the anchor the annotator inferred, else None (unknown)."""
+    if ann.article.published:
+        return ann.article.published
+    for t in ann.times:
+        if t.anchor is not None:
+            return t.anchor
+    return None
+
+
+def docs_from_annotated(
+    annotated: Sequence[AnnotatedArticle], vectors: np.ndarray
+) -> list[ClusterDoc]:
+    """Adapter from the annotation stage (entities, dates) plus `embed.article_vectors`."""
+    out = []
+    for ann, vec in zip(annotated, np.asarray(vectors, dtype=np.float32), strict=True):
+        ents = tuple(
+            dict.fromkeys((m.label, m.canonical) for m in ann.mentions if m.label in ENTITY_LABELS)
+        )
+        out.append(
+            ClusterDoc(
+                ann.id, _unit(vec), ents, doc_date(ann), ann.article.title, ann.article.outlet
+            )
+        )
+    return out
+
+
+def docs_from_articles(articles: Sequence[Article], store: Any = None) -> list[ClusterDoc]:
+    """Articles -> ClusterDocs through the product's annotate+embed stages when present.
+
+    Falls back to spaCy NER and MiniLM directly (same models) so clustering
+    also works where the annotation stage is not installed.
+    """
+    try:
+        from parallax.annotate import annotate
+        from parallax.embed import article_vectors
+    except ImportError:
+        return _docs_direct(articles)
+    annotated = annotate(list(articles), store=store)
+    return docs_from_annotated(annotated, article_vectors(annotated, store=store))
+
+
+def _docs_direct(articles: Sequence[Article]) -> list[ClusterDoc]:
+    from parallax.nlp import sentence_encoder, spacy_nlp
+
+    nlp = spacy_nlp()
+    texts = [f"{a.title}\n{a.text}" for a in articles]
+    vecs = sentence_encoder().encode(
+        texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False
+    )
+    docs = []
+    for art, vec, sdoc in zip(articles, vecs, nlp.pipe(texts, batch_size=16), strict=True):
+        docs.append(
+            ClusterDoc(
+                art.id,
+                _unit(vec),
+                _canonical_entities(sdoc.ents),
+                art.published,
+                art.title,
+                art.outlet,
+            )
+        )
+    return docs
+
+
+def _canonical_entities(ents: Iterable[Any]) -> tuple[tuple[str, str], ...]:
+    """In-document canonical names: surname-only PERSON mentions map to the full name."""
+    found: list[tuple[str, str]] = []
+    for e in ents:
+        if e.label_ not in ENTITY_LABELS:
+            continue
+        name = " ".join(e.text.replace("’s", "").replace("'s", "").split())
+        if name.lower().startswith("the "):
+            name = name[4:]
+        if name:
+            found.append((e.label_, name))
+    full = {n.split()[-1]: n for lab, n in found if lab == "PERSON" and " " in n}
+    return tuple(dict.fromkeys((lab, full.get(n, n) if lab == "PERSON" else n) for lab, n in found))
+
+
+def _unit(vec: Any) -> np.ndarray:
+    v = np.asarray(vec, dtype=np.float32).reshape(-1)
+    n = float(np.linalg.norm(v))
+    return v / n if n > 0 else v
+
+
+# ---------------------------------------------------------------- API
+
+
+def order_key(doc: ClusterDoc) -> tuple[bool, dt.date, str]:
+    """Canonical batch order: undated first (by id), then by date and id.
+
+    Undated articles go first because stories leave the search once they are
+    older than twice their window relative to the newest date seen; an undated
+    article processed last could only meet the newest stories.
+    """
+    return (doc.date is not None, doc.date or dt.date.min, doc.id)
+
+
+def cluster(docs: Sequence[ClusterDoc], params: ClusterParams | None = None) -> list[Story]:
+    """Full batch clustering: the incremental algorithm over docs in canonical order.
+
+    Same data -> same stories, whatever order the docs come in.
+    """
+    from parallax.cluster_index import StoryIndex
+
+    index = StoryIndex(None, params)
+    index.add(sorted(docs, key=order_key))
+    return index.stories()
+
+
+def __getattr__(name: str) -> Any:
+    # `from parallax.cluster import StoryIndex` without an import cycle.
+    if name == "StoryIndex":
+        from parallax.cluster_index import StoryIndex
+
+        return StoryIndex
+    raise AttributeError(name)

@@ -1,0 +1,454 @@
+"""The incremental story index behind `parallax.cluster`.
+
+Each story (event or storyline) keeps a running state: the sum of its member
+vectors (centroid), entity document counts, a few central titles, dates and
+outlets. A new article is scored against the nearest *active* centroids only
+(faiss brute-force inner product above a few thousand rows, numpy below), so
+assignment cost depends on the number of recent stories, not on how many
+articles are stored. Stories whose dates fall out of the time window, or the
+least recently touched ones beyond `max_active`, stop being searched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+
+from parallax.cluster import ClusterDoc, ClusterParams
+from parallax.models import Story
+
+LEVELS = ("event", "storyline")
+TOP_TITLES = 5
+TOP_ENTITIES = 10
+FAISS_ABOVE = 4096  # rows; numpy matmul is faster below this
+
+
+@dataclass
+class _State:
+    """Running state of one story."""
+
+    id: str
+    level: str
+    parent_id: str | None
+    vec_sum: np.ndarray
+    article_ids: list[str] = field(default_factory=list)
+    entities: Counter[str] = field(default_factory=Counter)
+    labels: dict[str, str] = field(default_factory=dict)  # canonical -> NER label
+    titles: list[tuple[float, str]] = field(default_factory=list)  # (centrality, title), best first
+    outlets: list[str] = field(default_factory=list)
+    date_start: dt.date | None = None
+    date_end: dt.date | None = None
+    touched: int = 0
+    cache: dict[str, Any] = field(default_factory=dict)  # derived values, never persisted
+
+    @property
+    def n(self) -> int:
+        return len(self.article_ids)
+
+    def centroid(self) -> np.ndarray:
+        cached = self.cache.get("centroid")
+        if cached is None or cached[0] != self.n:
+            norm = float(np.linalg.norm(self.vec_sum))
+            cached = (self.n, self.vec_sum / norm if norm > 0 else self.vec_sum)
+            self.cache["centroid"] = cached
+        return cached[1]
+
+    def clean_titles(self) -> list[str]:
+        cached = self.cache.get("titles")
+        if cached is None or cached[0] != self.titles:
+            cached = (list(self.titles), [_clean_title(t) for _, t in self.titles])
+            self.cache["titles"] = cached
+        return cached[1]
+
+    def add(self, doc: ClusterDoc, seq: int) -> None:
+        self.vec_sum = self.vec_sum + doc.vector
+        self.article_ids.append(doc.id)
+        self.cache.pop("centroid", None)
+        for label, name in dict.fromkeys(doc.entities):
+            self.entities[name] += 1
+            self.labels.setdefault(name, label)
+        if doc.title:
+            score = float(doc.vector @ self.centroid())
+            self.titles = sorted([*self.titles, (score, doc.title)], key=lambda t: -t[0])[
+                :TOP_TITLES
+            ]
+        if doc.outlet not in self.outlets:
+            self.outlets.append(doc.outlet)
+        if doc.date:
+            self.date_start = min(filter(None, (self.date_start, doc.date)))
+            self.date_end = max(filter(None, (self.date_end, doc.date)))
+        self.touched = seq
+
+    def gap_days(self, date: dt.date | None) -> int | None:
+        """Days between `date` and this story's date range; None when either is unknown."""
+        if date is None or self.date_start is None or self.date_end is None:
+            return None
+        if date < self.date_start:
+            return (self.date_start - date).days
+        return max(0, (date - self.date_end).days)
+
+
+class _CentroidTable:
+    """Growable matrix of active story centroids with nearest-neighbour search."""
+
+    def __init__(self, dim: int) -> None:
+        self.matrix = np.zeros((64, dim), dtype=np.float32)
+        self.ids: list[str | None] = []
+        self.row: dict[str, int] = {}
+
+    def put(self, story_id: str, centroid: np.ndarray) -> None:
+        r = self.row.get(story_id)
+        if r is None:
+            r = len(self.ids)
+            if r == self.matrix.shape[0]:
+                self.matrix = np.vstack([self.matrix, np.zeros_like(self.matrix)])
+            self.ids.append(story_id)
+            self.row[story_id] = r
+        self.matrix[r] = centroid
+
+    def drop(self, story_ids: list[str]) -> None:
+        for sid in story_ids:
+            r = self.row.pop(sid, None)
+            if r is not None:
+                self.ids[r] = None
+                self.matrix[r] = 0.0
+        if len(self.ids) > 1024 and len(self.row) < len(self.ids) // 2:
+            keep = [(r, sid) for r, sid in enumerate(self.ids) if sid is not None]
+            self.matrix = np.ascontiguousarray(self.matrix[[r for r, _ in keep]])
+            self.ids = [sid for _, sid in keep]
+            self.row = {sid: r for r, sid in enumerate(self.ids)}
+
+    def nearest(self, vec: np.ndarray, k: int) -> list[tuple[str, float]]:
+        n = len(self.ids)
+        if not self.row or k <= 0:
+            return []
+        k = min(k, n)
+        if n > FAISS_ABOVE:
+            import faiss
+
+            sims, idx = faiss.knn(
+                vec[None, :], self.matrix[:n], k, metric=faiss.METRIC_INNER_PRODUCT
+            )
+            pairs = [(int(i), float(c)) for i, c in zip(idx[0], sims[0], strict=True) if i >= 0]
+        else:
+            scores = self.matrix[:n] @ vec
+            rows = np.argpartition(-scores, k - 1)[:k].tolist() if k < n else list(range(n))
+            pairs = [(r, float(scores[r])) for r in rows]
+        return [(sid, c) for r, c in pairs if (sid := self.ids[r]) is not None]
+
+
+def _story_id(level: str, article_id: str) -> str:
+    return ("ev-" if level == "event" else "sl-") + hashlib.sha1(article_id.encode()).hexdigest()[
+        :12
+    ]
+
+
+@dataclass(frozen=True)
+class Signals:
+    cos: float
+    ent: float | None
+    title: float | None
+    time: float | None
+
+    def combined(self, p: ClusterParams) -> float:
+        parts = [
+            (p.w_cos, self.cos),
+            (p.w_ent, self.ent),
+            (p.w_title, self.title),
+            (p.w_time, self.time),
+        ]
+        used = [(w, s) for w, s in parts if s is not None and w > 0]
+        total = sum(w for w, _ in used)
+        return sum(w * s for w, s in used) / total if total else self.cos
+
+
+class StoryIndex:
+    """Incremental storyline ▸ event assignment, optionally persisted in a Store."""
+
+    def __init__(self, store: Any = None, params: ClusterParams | None = None) -> None:
+        self.store = store
+        self.params = params or ClusterParams.default()
+        self.states: dict[str, _State] = {}
+        self.tables: dict[str, _CentroidTable] = {}
+        self.df: Counter[str] = Counter()  # entity -> number of articles mentioning it
+        self.n_docs = 0
+        self.seq = 0
+        self.latest: dt.date | None = None
+        self.article_story: dict[str, tuple[str, str]] = {}
+        if store is not None:
+            for state in load_states(store):
+                self._restore(state)
+
+    # ------------------------------------------------------------ public
+    def add(self, docs: list[ClusterDoc] | tuple[ClusterDoc, ...]) -> list[tuple[str, str]]:
+        """Assign each doc to an event and storyline (opening new ones); returns (event, storyline) ids.
+
+        Articles already in the index keep their assignment.
+        """
+        out: list[tuple[str, str]] = []
+        touched: set[str] = set()
+        for doc in docs:
+            if doc.id in self.article_story:
+                out.append(self.article_story[doc.id])
+                continue
+            ev, sl = self._assign(doc)
+            touched.update((ev, sl))
+            out.append((ev, sl))
+        if self.store is not None and touched:
+            changed = [self.states[s] for s in sorted(touched)]
+            save_states(self.store, changed, [self.to_story(s) for s in changed])
+        return out
+
+    def stories(self) -> list[Story]:
+        """All stories, storylines first, each level in creation order."""
+        ordered = sorted(self.states.values(), key=lambda s: s.level != "storyline")  # stable
+        return [self.to_story(s) for s in ordered]
+
+    # ------------------------------------------------------------ scoring
+    def idf(self, name: str) -> float:
+        return math.log((self.n_docs + 1) / (self.df.get(name, 0) + 1)) + 1.0
+
+    def signals(
+        self, doc: ClusterDoc, state: _State, doc_idf: dict[str, float], title: str
+    ) -> Signals:
+        cos = float(doc.vector @ state.centroid())
+        ent = None
+        if doc_idf and state.entities:
+            dot = (
+                sum(w * self.idf(n) * state.entities.get(n, 0) for n, w in doc_idf.items())
+                / state.n
+            )
+            norm = math.sqrt(sum(w * w for w in doc_idf.values())) * self._entity_norm(state)
+            ent = dot / norm if norm else 0.0
+        title_sig = None
+        if title and state.titles:
+            title_sig = max(fuzz.token_set_ratio(title, t) for t in state.clean_titles()) / 100.0
+        gap = state.gap_days(doc.date)
+        time_sig = None if gap is None else math.exp(-gap / max(self.params.time_scale_days, 1e-6))
+        return Signals(cos, ent, title_sig, time_sig)
+
+    def _entity_norm(self, state: _State) -> float:
+        """Norm of the story's TF-IDF entity vector, recomputed when the story or the IDFs moved."""
+        cached = state.cache.get("norm")
+        if cached is None or cached[0] != state.n or self.n_docs > cached[1] * 1.02 + 1:
+            total = sum((self.idf(n) * c / state.n) ** 2 for n, c in state.entities.items())
+            cached = (state.n, self.n_docs, math.sqrt(total))
+            state.cache["norm"] = cached
+        return cached[2]
+
+    def _candidates(self, level: str, doc: ClusterDoc, extra: set[str]) -> dict[str, float]:
+        """Combined scores of the nearest active stories of one level that could pass a threshold."""
+        p = self.params
+        window = p.event_window_days if level == "event" else p.storyline_window_days
+        table = self.tables.get(level)
+        found = dict(table.nearest(doc.vector, p.candidates)) if table else {}
+        # Exact pruning: with every other signal at its maximum of 1 the combined score is
+        # (w_cos*cos + W) / (w_cos + W); below the lower threshold it cannot matter.
+        w_other = sum(w for w in (p.w_ent, p.w_title, p.w_time) if w > 0)
+        floor = min(p.event_threshold, p.storyline_threshold)
+        ids = {
+            s
+            for s, c in found.items()
+            if (p.w_cos * c + w_other) / (p.w_cos + w_other or 1) >= floor
+        }
+        doc_idf = {n: self.idf(n) for _, n in dict.fromkeys(doc.entities)}
+        title = _clean_title(doc.title)
+        scores: dict[str, float] = {}
+        for sid in ids | extra:
+            state = self.states[sid]
+            gap = state.gap_days(doc.date)
+            if gap is not None and gap > window:
+                continue
+            scores[sid] = self.signals(doc, state, doc_idf, title).combined(p)
+        return scores
+
+    # ------------------------------------------------------------ assignment
+    def _assign(self, doc: ClusterDoc) -> tuple[str, str]:
+        p = self.params
+        self.seq += 1
+        ev_scores = self._candidates("event", doc, set())
+        parents = {self.states[e].parent_id for e in ev_scores} - {None}
+        sl_scores = self._candidates("storyline", doc, parents)  # type: ignore[arg-type]
+        for e, s in ev_scores.items():  # a storyline is at least as close as its closest event
+            parent = self.states[e].parent_id
+            if parent in sl_scores:
+                sl_scores[parent] = max(sl_scores[parent], s)
+        storyline = max(sl_scores, key=lambda k: (sl_scores[k], k), default=None)
+        if storyline is None or sl_scores[storyline] < p.storyline_threshold:
+            storyline = self._open("storyline", doc, None)
+        event = max(
+            (e for e in ev_scores if self.states[e].parent_id == storyline),
+            key=lambda k: (ev_scores[k], k),
+            default=None,
+        )
+        if event is None or ev_scores[event] < p.event_threshold:
+            event = self._open("event", doc, storyline)
+        for sid in (event, storyline):
+            state = self.states[sid]
+            state.add(doc, self.seq)
+            self._table(state.level, doc.vector.shape[0]).put(sid, state.centroid())
+        for name in {n for _, n in doc.entities}:
+            self.df[name] += 1
+        self.n_docs += 1
+        if doc.date and (self.latest is None or doc.date > self.latest):
+            self.latest = doc.date
+        self.article_story[doc.id] = (event, storyline)
+        self._evict()
+        return event, storyline
+
+    def _open(self, level: str, doc: ClusterDoc, parent: str | None) -> str:
+        sid = _story_id(level, doc.id)
+        self.states[sid] = _State(sid, level, parent, np.zeros_like(doc.vector, dtype=np.float32))
+        return sid
+
+    def _table(self, level: str, dim: int) -> _CentroidTable:
+        if level not in self.tables:
+            self.tables[level] = _CentroidTable(dim)
+        return self.tables[level]
+
+    def _evict(self) -> None:
+        """Stop searching stories older than twice their window, and the LRU beyond max_active."""
+        p = self.params
+        for level, window in (
+            ("event", p.event_window_days),
+            ("storyline", p.storyline_window_days),
+        ):
+            table = self.tables.get(level)
+            if table is None:
+                continue
+            stale: list[str] = []
+            if self.latest is not None and self.seq % 64 == 0:
+                horizon = self.latest - dt.timedelta(days=2 * window)
+                stale = [
+                    s
+                    for s in table.row
+                    if (e := self.states[s].date_end) is not None and e < horizon
+                ]
+            over = len(table.row) - len(stale) - p.max_active
+            if over > 0:
+                live = sorted((self.states[s].touched, s) for s in table.row if s not in set(stale))
+                stale += [s for _, s in live[:over]]
+            if stale:
+                table.drop(stale)
+
+    def _restore(self, state: _State) -> None:
+        self.states[state.id] = state
+        self.seq = max(self.seq, state.touched)
+        if state.date_end and (self.latest is None or state.date_end > self.latest):
+            self.latest = state.date_end
+        if state.level == "event":
+            self.n_docs += state.n
+            self.df.update(state.entities)
+            for a in state.article_ids:
+                self.article_story[a] = (state.id, state.parent_id or state.id)
+        self._table(state.level, state.vec_sum.shape[0]).put(state.id, state.centroid())
+        self._evict()
+
+    # ------------------------------------------------------------ output
+    def to_story(self, state: _State) -> Story:
+        top = sorted(state.entities.items(), key=lambda kv: (-kv[1] * self.idf(kv[0]), kv[0]))
+        names = tuple(n for n, _ in top[:TOP_ENTITIES])
+        return Story(
+            id=state.id,
+            level=state.level,  # type: ignore[arg-type]
+            label=_label(state, names),
+            article_ids=tuple(state.article_ids),
+            outlets=tuple(state.outlets),
+            date_start=state.date_start,
+            date_end=state.date_end,
+            parent_id=state.parent_id,
+            entities=names,
+        )
+
+
+def _label(state: _State, names: tuple[str, ...]) -> str:
+    """Most central title (shortened) plus the two most salient entities not already in it."""
+    title = state.titles[0][1] if state.titles else ""
+    words = title.split()
+    if len(words) > 12:
+        title = " ".join(words[:12]) + " …"
+    extra = [n for n in names if n.lower() not in title.lower()][:2]
+    if not title:
+        return ", ".join(names[:3]) or state.id
+    return f"{title} ({', '.join(extra)})" if extra else title
+
+
+_STOP = frozenset(
+    ["a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but", "with", "by", "from", "as", "is", "are", "was", "were", "be", "been", "has", "have", "had", "it", "its", "this", "that", "over", "after", "before", "says", "said", "amid", "about", "into"]
+)
+
+
+def _clean_title(title: str) -> str:
+    return " ".join(w for w in default_process(title).split() if w not in _STOP)
+
+
+# ------------------------------------------------------------ state (de)serialisation
+
+
+def state_blob(state: _State) -> np.ndarray:
+    """Per-story state as zlib-compressed JSON bytes in a float32 vector (the store's vector table)."""
+    data = {
+        "entities": dict(state.entities),
+        "labels": state.labels,
+        "titles": state.titles,
+        "touched": state.touched,
+        "n": state.n,
+    }
+    raw = zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    return np.frombuffer(raw, dtype=np.uint8).astype(np.float32)
+
+
+def state_from(story: Story, mean: np.ndarray, blob: np.ndarray | None) -> _State:
+    data: dict[str, Any] = {}
+    if blob is not None:
+        data = json.loads(zlib.decompress(blob.astype(np.uint8).tobytes()).decode("utf-8"))
+    n = max(1, len(story.article_ids))
+    return _State(
+        id=story.id,
+        level=story.level,
+        parent_id=story.parent_id,
+        vec_sum=np.asarray(mean, dtype=np.float32) * n,
+        article_ids=list(story.article_ids),
+        entities=Counter(data.get("entities", {})),
+        labels=dict(data.get("labels", {})),
+        titles=[(float(s), str(t)) for s, t in data.get("titles", [])],
+        outlets=list(story.outlets),
+        date_start=story.date_start,
+        date_end=story.date_end,
+        touched=int(data.get("touched", 0)),
+    )
+
+
+def save_states(store: Any, states: list[_State], stories: list[Story]) -> None:
+    """Stories via save_stories; member-vector means and state blobs via put_vectors."""
+    store.save_stories(stories)
+    for level in LEVELS:
+        mine = [s for s in states if s.level == level]
+        if mine:
+            store.put_vectors(f"{level}_centroid", {s.id: s.vec_sum / max(1, s.n) for s in mine})
+            store.put_vectors(f"{level}_state", {s.id: state_blob(s) for s in mine})
+
+
+def load_states(store: Any) -> list[_State]:
+    """Everything a StoryIndex needs from the store, storylines before their events."""
+    out: list[_State] = []
+    for level in ("storyline", "event"):
+        stories = store.stories(level)
+        ids = [s.id for s in stories]
+        means = store.get_vectors(f"{level}_centroid", ids)
+        blobs = store.get_vectors(f"{level}_state", ids)
+        for story in stories:
+            if story.id in means:  # stories saved by someone else without a centroid are skipped
+                out.append(state_from(story, means[story.id], blobs.get(story.id)))
+    out.sort(key=lambda s: (s.level != "storyline", s.touched))
+    return out
