@@ -122,7 +122,7 @@ def _interval(value: float, qualifier: str | None) -> tuple[float, float]:
     if q in _UPPER_BOUND:
         return (0.0, value)
     if q in _ABOUT:
-        return (value * 0.8, value * 1.2)
+        return (value * 0.9, value * 1.1)
     return (value, value)
 
 
