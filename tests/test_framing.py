@@ -134,3 +134,15 @@ def test_model_json_is_plain_and_documented() -> None:
     assert prov["rows"] == 3673 and len(prov["sha256"]) == 64
     assert "licence" in prov and prov["date"]
     assert np.all(np.asarray(data["scaler_scale"]) > 0)
+
+
+def test_precomputed_sentence_vectors_give_same_scores() -> None:
+    """The pipeline's cached sentence vectors can replace re-encoding (the costly part)."""
+    from parallax.embed import sentence_vectors
+    from parallax.framing import framing_for
+
+    ann = _annotated()[NBC]
+    fast = framing_for(ann, sentence_vectors=sentence_vectors([ann])[0])
+    slow = _framing(NBC)
+    assert fast.body_bias == pytest.approx(slow.body_bias, abs=1e-3)
+    assert fast.loaded_terms == slow.loaded_terms

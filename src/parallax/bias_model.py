@@ -64,14 +64,24 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     return np.asarray(vecs, dtype=np.float32)
 
 
-def featurize(texts: Sequence[str], docs: Sequence[Any] | None = None) -> np.ndarray:
-    """Full feature matrix (ALL_FEATURES order); pass spaCy docs to skip re-parsing."""
+def featurize(
+    texts: Sequence[str],
+    docs: Sequence[Any] | None = None,
+    embeddings: np.ndarray | None = None,
+) -> np.ndarray:
+    """Full feature matrix (ALL_FEATURES order).
+
+    Pass spaCy docs to skip re-parsing, and precomputed all-MiniLM-L6-v2 rows (e.g.
+    `parallax.embed.sentence_vectors`) to skip the encoder, the costly part.
+    """
     texts = [t if isinstance(t, str) else "" for t in texts]
     if docs is None:
         from parallax.nlp import spacy_nlp
 
         docs = list(spacy_nlp().pipe(texts, batch_size=256))
-    return np.hstack([embed(texts), lexicon_features(docs)])
+    if embeddings is None or np.shape(embeddings) != (len(texts), EMBED_DIM):
+        embeddings = embed(texts)
+    return np.hstack([np.asarray(embeddings, dtype=np.float32), lexicon_features(docs)])
 
 
 @dataclass(frozen=True)
@@ -161,11 +171,15 @@ def load_model() -> BiasModel | None:
     return BiasModel.from_json(json.loads(text))
 
 
-def sentence_bias(texts: Sequence[str], docs: Sequence[Any] | None = None) -> np.ndarray:
+def sentence_bias(
+    texts: Sequence[str],
+    docs: Sequence[Any] | None = None,
+    embeddings: np.ndarray | None = None,
+) -> np.ndarray:
     """P(biased) per sentence from the shipped BABE model; NaN for all if no model ships."""
     model = load_model()
     if not texts:
         return np.zeros(0, dtype=np.float64)
     if model is None:
         return np.full(len(texts), np.nan)
-    return model.predict_proba(featurize(texts, docs))
+    return model.predict_proba(featurize(texts, docs, embeddings))

@@ -29,9 +29,12 @@ _ACCORDING = re.compile(r"\baccording to\b|\b(?:said|says|told)\b", re.I)
 _QUOTED = re.compile(r"“[^“”]{1,1500}”|\"[^\"]{1,1500}\"")
 
 
-def sentence_bias(texts: Sequence[str]) -> np.ndarray:
-    """P(biased) per sentence, from the BABE-trained model shipped in resources/."""
-    return _sentence_bias(list(texts))
+def sentence_bias(texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
+    """P(biased) per sentence, from the BABE-trained model shipped in resources/.
+
+    `embeddings`: optional precomputed all-MiniLM-L6-v2 rows, one per text.
+    """
+    return _sentence_bias(list(texts), embeddings=embeddings)
 
 
 @lru_cache(maxsize=32)
@@ -165,11 +168,17 @@ def _mean(values: np.ndarray) -> float:
     return float(values.mean()) if len(values) else 0.0
 
 
-def framing_for(annotated: AnnotatedArticle, claims: Sequence[Claim] | None = None) -> Framing:
+def framing_for(
+    annotated: AnnotatedArticle,
+    claims: Sequence[Claim] | None = None,
+    sentence_vectors: np.ndarray | None = None,
+) -> Framing:
     """Framing of one article: loaded terms, sourced vs own-voice claims, hedges, bias scores.
 
     With `claims`, a claim with an attribution is sourced and one without is the
     outlet's own voice; without them each sentence is classified (see `_is_sourced`).
+    `sentence_vectors` (one row per `annotated.sentences`, as from
+    `parallax.embed.sentence_vectors`) saves re-encoding the sentences.
     """
     article = annotated.article
     text = article.text or ""
@@ -188,12 +197,16 @@ def framing_for(annotated: AnnotatedArticle, claims: Sequence[Claim] | None = No
 
     hedges, boosters = _hedges_and_boosters(doc, regions)
 
-    own = own_voice_sentences(annotated)
     title = (article.title or "").strip()
-    body_texts = [s.text for s in own if s.text.strip() and s.text.strip() != title]
-    scores = sentence_bias([title, *body_texts] if title else body_texts)
-    headline = float(scores[0]) if title and len(scores) else 0.0
-    body_scores = scores[1:] if title else scores
+    own = [s for s in own_voice_sentences(annotated) if s.text.strip() and s.text.strip() != title]
+    vecs = None
+    if sentence_vectors is not None and len(sentence_vectors) == len(annotated.sentences):
+        pos = {s.index: i for i, s in enumerate(annotated.sentences)}
+        vecs = np.asarray(sentence_vectors)[[pos[s.index] for s in own]]
+    body_scores = sentence_bias([s.text for s in own], embeddings=vecs)
+    headline_scores = sentence_bias([title]) if title else np.zeros(0)
+    scores = np.concatenate([headline_scores, body_scores])
+    headline = float(headline_scores[0]) if len(headline_scores) else 0.0
     return Framing(
         article_id=article.id,
         outlet=article.outlet,
