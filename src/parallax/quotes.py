@@ -87,7 +87,36 @@ CUE_LEMMAS = {
     "repeat",
 }
 # verbs that only count as cues when they take a clause ("he told Wang that ...")
-_CLAUSE_ONLY = {"believe", "think", "share", "express", "voice", "describe", "signal"}
+_CLAUSE_ONLY = {
+    "believe",
+    "think",
+    "share",
+    "express",
+    "voice",
+    "describe",
+    "signal",
+    "know",
+    "find",
+    "hope",
+    "expect",
+    "fear",
+    "worry",
+    "feel",
+    "agree",
+    "learn",
+    "reveal",
+    "show",
+    "estimate",
+    "realize",
+    "recognize",
+    "understand",
+    "doubt",
+    "question",
+    "pledge",
+    "cite",
+    "point",
+}
+CUE_LEMMAS |= _CLAUSE_ONLY
 _NOT_INDIRECT = {"ask"}  # "Asked whether ..." is the reporter's question, not the source's words
 _ANON_HEADS = {
     "official",
@@ -134,27 +163,36 @@ def find_quote_marks(
     pars = _paragraphs(text, paragraphs)
     out: list[tuple[int, int, int | None]] = []
     open_at: int | None = None
+    open_ch = ""
+    inner_at: int | None = None
+    inner: list[tuple[int, int]] = []  # “curly” quotes inside a "straight" quote
     for n, (ps, pe) in enumerate(pars):
         i = ps
         while i < pe:
             ch = text[i]
-            if ch == "“" or (ch == '"' and open_at is None and _is_open_straight(text, i)):
+            if open_at is not None and open_ch == '"' and ch in "“”":
+                if ch == "“":
+                    inner_at = i
+                elif inner_at is not None:
+                    inner.append((inner_at, i + 1))
+                    inner_at = None
+            elif ch == "“" or (ch == '"' and open_at is None and _is_open_straight(text, i)):
                 if open_at is None:
-                    open_at = i
+                    open_at, open_ch = i, ch
             elif (ch == "”" or ch == '"') and open_at is not None:
                 out.append((open_at, i + 1, None))
-                open_at = None
+                open_at = inner_at = None
             i += 1
         if open_at is not None:
             nxt = pars[n + 1] if n + 1 < len(pars) else None
             nxt_text = text[nxt[0] : nxt[1]].lstrip() if nxt else ""
             if nxt_text[:1] in {"“", '"'}:
                 out.append((open_at, pe, None))  # continues in the next paragraph's own quote
-                open_at = None
+                open_at = inner_at = None
             elif nxt and re.search(r"[”\"]", nxt_text) and not re.match(r"[^”\"]*“", nxt_text):
                 continue  # the quote runs on across a paragraph break
             else:
-                open_at = None  # unbalanced: drop it rather than guess
+                open_at = inner_at = None  # unbalanced: drop it rather than guess
     # single quotes: nested inside double ones, or stand-alone (headline style)
     doubles = list(out)
     for m in re.finditer(r"(?:(?<=^)|(?<=[\s(“\"—:]))[‘'](?=\w)(.+?)(?<=[\w.,!?])[’'](?!\w)", text):
@@ -163,6 +201,10 @@ def find_quote_marks(
             continue
         parent = next((k for k, (ds, de, _) in enumerate(doubles) if ds < s and e <= de), None)
         out.append((s, e, parent))
+    for s, e in inner:
+        parent = next((k for k, (ds, de, _) in enumerate(doubles) if ds < s and e <= de), None)
+        if parent is not None:
+            out.append((s, e, parent))
     return out
 
 
@@ -208,6 +250,10 @@ class QuoteFinder:
             return None, None, None, None
         men = self.people.mention_covering(subj.idx, subj.idx + len(subj.text))
         if men is not None:
+            # "State Department spokesperson Ned Price": the title is part of how the source is named
+            for t in self.people.titles:
+                if t.end <= men.start and men.start - t.end <= 2 and t.person == men.canonical:
+                    return men.canonical, self.text[t.start : men.end], t.start, men.end
             return men.canonical, men.text, men.start, men.end
         if subj.lower_ in PRONOUNS or subj.pos_ == "PRON":
             if subj.lower_ in PRONOUNS:
@@ -221,7 +267,7 @@ class QuoteFinder:
             left = min(left, c.left_edge.i)
         right = subj.i
         for c in subj.rights:
-            if c.dep_ in {"compound", "flat", "appos"} or (c.dep_ == "prep" and c.lower_ == "of"):
+            if c.dep_ in {"compound", "flat", "appos", "prep"} and c.right_edge.i - left < 15:
                 right = max(right, c.right_edge.i)
         span = self.doc[left : right + 1]
         stext = span.text
@@ -269,6 +315,9 @@ class QuoteFinder:
             if ce <= cs:
                 continue
             par_no, (ps, pe) = self._paragraph_of(s)
+            label = _TRANSCRIPT.match(self.text[cs:ce])
+            if label:
+                cs += label.end()  # "WALLACE: ..." in a transcript: the label names the speaker
             prev_direct_end = quotes[-1].end + 2 if quotes and quotes[-1].kind == "direct" else None
             direct = self._is_direct(s, ps, cs, ce, prev_direct_end)
             cue, spk = self._attribute(s, e, ps, pe, inside, direct)
@@ -282,6 +331,11 @@ class QuoteFinder:
                 and self._only_quotes(ps, pe, inside)
             ):
                 spk = (prev_speaker[0], prev_speaker[1], None, None)
+            if label and direct:
+                who = label.group(1).strip()
+                canon = self.people.alias.get(who.lower(), who.title())
+                cue = None
+                spk = (canon, who, cs - label.end(), cs - label.end() + len(who))
             if not direct and _title_case(self.text[cs:ce]):
                 cue, spk = None, (None, None, None, None)  # a name ("Meet the Press"), not speech
             kind = "direct" if direct else "partial"
@@ -412,6 +466,15 @@ class QuoteFinder:
             pre = self._cue_tokens(prv, s)
             if pre and not re.search(r"[.!?][\"”’]?\s+[A-Z“\"]", self.text[pre[-1].idx : s]):
                 return pre[-1], self.speaker(pre[-1])
+            # "Caddell continued:\n\n“...”": the cue closes the previous paragraph
+            n = self._paragraph_of(s)[0]
+            if not self.text[ps:s].strip() and 0 < n <= len(self.pars):
+                qs, qe = self.pars[n - 1]
+                if self.text[qs:qe].rstrip().endswith(":"):
+                    toks = self._tokens_between(qs, qe)
+                    verbs = [t for t in toks if _is_cue(t)] or [t for t in toks if t.pos_ == "VERB"]
+                    if verbs:
+                        return verbs[-1], self.speaker(verbs[-1])
             return None, none
         # partial: the reporting verb that governs the quoted words
         toks = self._tokens_between(s, e)
@@ -521,6 +584,7 @@ class QuoteFinder:
         return None
 
 
+_TRANSCRIPT = re.compile(r"([A-Z][A-Z.'\- ]{1,30}[A-Z.]):\s+")
 _SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", "at", "by", "other"}
 
 
