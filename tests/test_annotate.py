@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, NBC, WSWS
+from conftest import CORPUS, EPOCH_1, NBC, WSWS
 from parallax.annotate import ANNOTATOR_VERSION, annotate
 from parallax.ingest import ingest_paths
 from parallax.models import Article
@@ -25,9 +25,16 @@ def test_annotate_caches_in_store(tmp_path: Path) -> None:
     seen: list[int] = []
     first = annotate(arts, store, progress=seen.append)
     assert sum(seen) == len(arts)
-    assert set(store.get_annotations(arts, ANNOTATOR_VERSION)) == {a.id for a in arts}
-    again = annotate(arts, store)
-    assert again == first
+    dated = {a.id for a in arts if a.published is not None}
+    assert set(store.get_annotations(arts, ANNOTATOR_VERSION)) == dated
+    # undated articles borrow the batch's year (2023, from the WSWS piece): cached under it
+    assert (
+        set(store.get_annotations(arts, f"{ANNOTATOR_VERSION}/y2023"))
+        == {a.id for a in arts} - dated
+    )
+    seen.clear()
+    again = annotate(arts, store, progress=seen.append)
+    assert again == first and seen == [len(arts)]
     by = {Path(a.article.source).name: a for a in first}
     wsws = by[WSWS]
     assert len(wsws.sentences) > 25
@@ -39,6 +46,14 @@ def test_annotate_caches_in_store(tmp_path: Path) -> None:
     assert {"PERSON", "GPE", "ORG", "NORP", "DATE"} <= labels
     nbc_people = {m.canonical for m in by[NBC].mentions if m.label == "PERSON"}
     assert {"Antony Blinken", "Wang Yi"} <= nbc_people
+
+
+def test_undated_article_alone_says_why_dates_are_unknown() -> None:
+    epoch = next(a for a in _articles() if Path(a.source).name == EPOCH_1)
+    (alone,) = annotate([epoch])
+    sat = next(t for t in alone.times if t.text == "Saturday")
+    assert sat.date_start is None and sat.uncertain
+    assert "no year" in sat.anchor_reason
 
 
 def test_bad_input_does_not_crash() -> None:

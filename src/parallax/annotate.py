@@ -53,6 +53,19 @@ def annotate_doc(doc: Any, article: Article, hint: int | None = None) -> Annotat
     )
 
 
+def _version(published: object, hint: int | None) -> str:
+    return ANNOTATOR_VERSION if published is not None else f"{ANNOTATOR_VERSION}/y{hint or 0}"
+
+
+def _save(store: Store, annotated: list[AnnotatedArticle], hint: int | None) -> None:
+    dated = [a for a in annotated if a.article.published is not None]
+    undated = [a for a in annotated if a.article.published is None]
+    if dated:
+        store.put_annotations(dated, ANNOTATOR_VERSION)
+    if undated:
+        store.put_annotations(undated, _version(None, hint))
+
+
 def _empty(article: Article) -> AnnotatedArticle:
     return AnnotatedArticle(article, (), (), (), (), (), ())
 
@@ -69,22 +82,27 @@ def annotate(
     `progress` is called with the number of articles just finished (an increment).
     """
     articles = list(articles)
-    cached = store.get_annotations(articles, ANNOTATOR_VERSION) if store is not None else {}
-    done: dict[str, AnnotatedArticle] = dict(cached)
-    if progress and cached:
-        progress(len(cached))
-    todo = [a for a in dict((a.id, a) for a in articles if a.id not in done).values()]
+    hint = year_hint(articles)
+    done: dict[str, AnnotatedArticle] = {}
+    if store is not None:
+        # undated articles borrow the batch's year for year-less dates, so their cache key
+        # carries that year; dated articles do not depend on the batch
+        dated = [a for a in articles if a.published is not None]
+        undated = [a for a in articles if a.published is None]
+        done.update(store.get_annotations(dated, ANNOTATOR_VERSION))
+        done.update(store.get_annotations(undated, _version(None, hint)))
+    if progress and done:
+        progress(len(done))
+    todo = list({a.id: a for a in articles if a.id not in done}.values())
     if todo:
         from parallax.nlp import spacy_nlp
 
         nlp = spacy_nlp()
-        hint = year_hint(articles)
         limit = nlp.max_length - 1
         texts = [a.text[:limit] if isinstance(a.text, str) else "" for a in todo]
         fresh: list[AnnotatedArticle] = []
-        for article, doc in zip(
-            todo, nlp.pipe(texts, batch_size=batch_size, n_process=n_process), strict=True
-        ):
+        pipe = nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+        for article, doc in zip(todo, pipe, strict=True):
             try:
                 ann = annotate_doc(doc, article, hint)
             except Exception:  # one odd article must not stop a crawl; it stays unannotated
@@ -94,10 +112,10 @@ def annotate(
             if progress:
                 progress(1)
             if store is not None and len(fresh) >= 64:
-                store.put_annotations(fresh, ANNOTATOR_VERSION)
+                _save(store, fresh, hint)
                 fresh = []
         if store is not None and fresh:
-            store.put_annotations(fresh, ANNOTATOR_VERSION)
+            _save(store, fresh, hint)
     ordered = [done[a.id] for a in articles]
     resolved, _ = resolve_entities(ordered)
     return resolved

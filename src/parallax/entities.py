@@ -539,15 +539,12 @@ def _pronouns(doc: Any, article_id: str, people: People) -> None:
             m for m in named if floor_char <= m.start < tok.idx and m.text.lower() not in PRONOUNS
         ]
         # a name used as a modifier ("the Biden administration") is not a referent
-        cand = [m for m in cand if _dep_at(doc, m.start) != "compound" or len(m.text.split()) > 1]
+        cand = [
+            m for m in cand if _dep_at(doc, m.start, m.end) != "compound" or len(m.text.split()) > 1
+        ]
         if not cand:
             continue
-        subjects = [
-            m
-            for m in cand
-            if _dep_at(doc, m.start) in {"nsubj", "nsubjpass"}
-            or _dep_at(doc, m.end - 1) in {"nsubj", "nsubjpass"}
-        ]
+        subjects = [m for m in cand if _dep_at(doc, m.start, m.end) in {"nsubj", "nsubjpass"}]
         pick = subjects[-1] if subjects and tok.dep_ in {"nsubj", "nsubjpass"} else cand[-1]
         people.mentions.append(
             Mention(
@@ -556,12 +553,12 @@ def _pronouns(doc: Any, article_id: str, people: People) -> None:
         )
 
 
-def _dep_at(doc: Any, char: int) -> str:
-    span = doc.char_span(char, char + 1, alignment_mode="expand")
+def _dep_at(doc: Any, start: int, end: int | None = None) -> str:
+    """Dependency label of a mention: the root of its span (a name's last token)."""
+    span = doc.char_span(start, end or start + 1, alignment_mode="expand")
     if span is None or not len(span):
         return ""
-    # the syntactic head of a multi-token name is its last token
-    tok = span[0]
+    tok = span.root
     while tok.dep_ == "compound" and tok.head.i > tok.i and tok.head.pos_ == "PROPN":
         tok = tok.head
     return tok.dep_

@@ -237,6 +237,8 @@ def infer_anchor(
         if latest is None or r[1] > latest[0]:
             latest = (r[1], r[2])
     if latest is None:
+        if year is None and any(re.search(rf"\b{_MONTH_RE}\s+\d", t, re.I) for t, _ in expressions):
+            return None, "unknown: no publication date and the dates in the text have no year", year
         return None, "unknown: no publication date and no absolute date in the text", year
     if latest[1]:
         return latest[0], f"inferred from latest date in text ({latest[0].isoformat()})", year
