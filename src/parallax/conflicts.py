@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from itertools import combinations
 
@@ -373,7 +373,8 @@ def quote_wording_conflicts(annotated: Sequence[AnnotatedArticle], vec: SentVec)
     """The same words of the same speaker quoted differently by different outlets."""
     units = _quote_units(annotated)
     best: dict[tuple, tuple[float, Conflict]] = {}
-    for (aa, sa, qa, spa), (ab, sb, qb, spb) in combinations(units, 2):
+    for ua, ub in _quote_pairs(units, vec):
+        (aa, sa, qa, spa), (ab, sb, qb, spb) = ua, ub
         if aa.id == ab.id:
             continue
         ta = " … ".join(q.content for q in qa)
@@ -412,13 +413,29 @@ def quote_wording_conflicts(annotated: Sequence[AnnotatedArticle], vec: SentVec)
         else:
             for key in ((aa.id, sa.index, ab.id), (ab.id, sb.index, aa.id)):
                 best[key] = (score, conflict)
-    uniq = {c.id: c for _, c in best.values()}
-    # drop pairs that lost their best-counterpart slot on either side
-    return [c for c in uniq.values() if _holds_slots(c, best)]
+    # keep pairs that still hold their best-counterpart slot on both sides
+    slots = Counter(id(c) for _, c in best.values())
+    uniq = {c.id: c for _, c in best.values() if slots[id(c)] >= 2}
+    return list(uniq.values())
 
 
-def _holds_slots(c: Conflict, best: dict) -> bool:
-    return sum(1 for _, x in best.values() if x is c) >= 2
+def _quote_pairs(units: list, vec: SentVec, k: int = 12):  # type: ignore[no-untyped-def]
+    """All pairs for a small story; above that, each quote's k nearest sentences."""
+    if len(units) <= 150:
+        yield from combinations(units, 2)
+        return
+    from parallax.align import neighbours
+
+    mat = np.stack([vec(a.id, s.index) for a, s, _, _ in units]).astype(np.float32)
+    _, idx = neighbours(mat, k)
+    seen = set()
+    for i, row in enumerate(idx):
+        for j in row:
+            j = int(j)
+            if j < 0 or j == i or (min(i, j), max(i, j)) in seen:
+                continue
+            seen.add((min(i, j), max(i, j)))
+            yield units[min(i, j)], units[max(i, j)]
 
 
 def _quotes_span(ann: AnnotatedArticle, qs: list) -> Span:
@@ -680,14 +697,13 @@ def assessment_conflicts(units: Sequence[ClaimUnit]) -> list[Conflict]:
         return None
 
     out = []
-    for aid, us in by_art.items():
-        a = asserts(us)
+    asserted = {aid: asserts(us) for aid, us in by_art.items()}
+    disputed = {aid: disputes(us) for aid, us in by_art.items() if asserted[aid] is None}
+    for aid in by_art:
+        a = asserted[aid]
         if a is None:
             continue
-        for bid, vs in by_art.items():
-            if bid == aid or asserts(vs) is not None:
-                continue
-            got = disputes(vs)
+        for got in disputed.values():
             if got is None:
                 continue
             b, conf, how = got
@@ -719,9 +735,20 @@ def find_conflicts(
             import logging
 
             logging.getLogger(__name__).warning("conflict detector failed: %s", exc)
-    seen, out = set(), []
+    # one conflict per distinct wording pair and outlet pair: two articles of one
+    # outlet repeating the same sentence add nothing for the reader
+    seen: set = set()
+    out = []
     for c in sorted(found, key=lambda c: -c.confidence):
-        if c.id not in seen:
-            seen.add(c.id)
+        key = (
+            c.kind,
+            frozenset({(c.a.outlet, _norm(c.a.span.text)), (c.b.outlet, _norm(c.b.span.text))}),
+        )
+        if c.id not in seen and key not in seen:
+            seen.update((c.id, key))
             out.append(c)
     return out
+
+
+def _norm(text: str) -> str:
+    return " ".join(_words(text))
