@@ -146,3 +146,14 @@ def test_precomputed_sentence_vectors_give_same_scores() -> None:
     slow = _framing(NBC)
     assert fast.body_bias == pytest.approx(slow.body_bias, abs=1e-3)
     assert fast.loaded_terms == slow.loaded_terms
+
+
+def test_headline_terms_index_the_title() -> None:
+    from parallax.framing import headline_terms
+
+    art = _annotated()[WSWS].article
+    terms = headline_terms(art)
+    assert [t.text for t in terms] == ["menaces"]
+    t = terms[0]
+    assert art.title[t.start : t.end] == "menaces" and t.reason.startswith("headline: ")
+    assert headline_terms(_annotated()[NBC].article) == ()

@@ -7,6 +7,7 @@ their origins: docs/framing.md and the headers of `parallax/resources/*`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -18,7 +19,13 @@ from parallax.bias_model import sentence_bias as _sentence_bias
 from parallax.lexicons import default_matcher, source_of, term_info
 from parallax.models import AnnotatedArticle, Article, Claim, Framing, LoadedTerm, Sentence
 
-__all__ = ["loaded_terms", "framing_for", "sentence_bias", "own_voice_sentences"]
+__all__ = [
+    "loaded_terms",
+    "headline_terms",
+    "framing_for",
+    "sentence_bias",
+    "own_voice_sentences",
+]
 
 FLAG_LISTS = ("parallax_loaded", "recasens_loaded")  # lists whose matches are reported
 _PRIORITY = {"parallax_loaded": 0, "recasens_loaded": 1}
@@ -105,6 +112,21 @@ def loaded_terms(
             reason = f"Recasens bias lexicon: '{surface}' ({entry.category})"
         out.append(LoadedTerm(article.id, start, end, surface, reason, source_of(key)))
     return tuple(out)
+
+
+def headline_terms(article: Article) -> tuple[LoadedTerm, ...]:
+    """Loaded terms in the headline. NOTE: start/end index `article.title`, not `.text`.
+
+    The title is not part of `Article.text`, so these cannot join `Framing.loaded_terms`
+    (whose spans index the text); the reason starts with "headline: " to say so.
+    """
+    title = article.title or ""
+    if not title.strip():
+        return ()
+    as_text = dataclasses.replace(article, text=title, paragraphs=((0, len(title)),))
+    return tuple(
+        dataclasses.replace(t, reason=f"headline: {t.reason}") for t in loaded_terms(as_text, [])
+    )
 
 
 def own_voice_sentences(annotated: AnnotatedArticle) -> list[Sentence]:
