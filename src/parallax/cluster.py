@@ -186,13 +186,8 @@ def _unit(vec: Any) -> np.ndarray:
 
 
 def order_key(doc: ClusterDoc) -> tuple[bool, dt.date, str]:
-    """Canonical batch order: undated first (by id), then by date and id.
-
-    Undated articles go first because stories leave the search once they are
-    older than twice their window relative to the newest date seen; an undated
-    article processed last could only meet the newest stories.
-    """
-    return (doc.date is not None, doc.date or dt.date.min, doc.id)
+    """Canonical batch order: dated articles by date (then id), undated ones last (by id)."""
+    return (doc.date is None, doc.date or dt.date.min, doc.id)
 
 
 def cluster(docs: Sequence[ClusterDoc], params: ClusterParams | None = None) -> list[Story]:
@@ -202,7 +197,9 @@ def cluster(docs: Sequence[ClusterDoc], params: ClusterParams | None = None) -> 
     """
     from parallax.cluster_index import StoryIndex
 
-    index = StoryIndex(None, params)
+    # Batch sees all stories (no eviction by date), so undated articles, which come
+    # last, can still meet old stories; the time windows still apply to dated pairs.
+    index = StoryIndex(None, params, evict_by_date=False)
     index.add(sorted(docs, key=order_key))
     return index.stories()
 

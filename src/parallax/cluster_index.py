@@ -175,8 +175,11 @@ class Signals:
 class StoryIndex:
     """Incremental storyline ▸ event assignment, optionally persisted in a Store."""
 
-    def __init__(self, store: Any = None, params: ClusterParams | None = None) -> None:
+    def __init__(
+        self, store: Any = None, params: ClusterParams | None = None, *, evict_by_date: bool = True
+    ) -> None:
         self.store = store
+        self.evict_by_date = evict_by_date
         self.params = params or ClusterParams.default()
         self.states: dict[str, _State] = {}
         self.tables: dict[str, _CentroidTable] = {}
@@ -327,7 +330,7 @@ class StoryIndex:
             if table is None:
                 continue
             stale: list[str] = []
-            if self.latest is not None and self.seq % 64 == 0:
+            if self.evict_by_date and self.latest is not None and self.seq % 64 == 0:
                 horizon = self.latest - dt.timedelta(days=2 * window)
                 stale = [
                     s
