@@ -49,14 +49,18 @@ def _env() -> Any:
     return env
 
 
-def _context(analysis: Analysis) -> dict[str, Any]:
+def _context(analysis: Analysis, **extra: Any) -> dict[str, Any]:
+    from parallax.report_view import build_view
+
     by_id = {a.id: a for a in analysis.articles}
     ann_by_id = {a.id: a for a in analysis.annotated}
     return {
         "a": analysis,
         "by_id": by_id,
         "ann_by_id": ann_by_id,
+        "v": build_view(analysis),
         "generated": dt.date.today().isoformat(),
+        **extra,
     }
 
 
@@ -66,8 +70,11 @@ def render_markdown(analysis: Analysis) -> str:
     return str(env.get_template("report.md.j2").render(**_context(analysis)))
 
 
-def render_html(analysis: Analysis) -> str:
-    return str(_env().get_template("report.html.j2").render(**_context(analysis)))
+def render_html(analysis: Analysis, **extra: Any) -> str:
+    """One self-contained HTML file (inline CSS, JS and SVG; no network needed).
+
+    `extra` goes to the template (the web app passes `nav_links`)."""
+    return str(_env().get_template("report.html.j2").render(**_context(analysis, **extra)))
 
 
 def write_report(analysis: Analysis, out: Path) -> Path:
