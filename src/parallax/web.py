@@ -1,0 +1,508 @@
+"""`parallax serve`: stories, live story reports, articles, search, upload, JSON API.
+
+Safety rules this module keeps: every piece of article text reaches HTML through Jinja2
+autoescape (or the report's escape-per-piece highlighter); request bodies over
+`max_upload_bytes` get 413 before they are parsed; file names from users are resolved
+inside `data_dir` only (absolute paths and `..` are refused); URLs are fetched only when
+the server was started with `allow_fetch=True`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from markupsafe import Markup, escape
+from pydantic import BaseModel, Field
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from parallax.models import Analysis, Article, Records, Story
+from parallax.store import Store
+
+CACHE_SIZE = 32  # analysed stories kept in memory
+MAX_FETCH_BYTES = 5_000_000
+
+
+# ---------------------------------------------------------------- analysis of stored articles
+
+
+def analyze_articles(articles: Sequence[Article], store: Store | None = None) -> Analysis:
+    """The pipeline's stages after ingest, for articles already in hand (store or upload)."""
+    from parallax.pipeline import annotate_articles, available_stages
+
+    stages = available_stages()
+    result: dict[str, Any] = {"articles": Records(articles), "stages": ("ingest",)}
+    if not articles or "annotate" not in stages:
+        return Analysis(**result)
+    annotated, entities = annotate_articles(articles, store)
+    result.update(annotated=Records(annotated), entities=Records(entities))
+    result["stages"] += ("annotate",)
+    if "cluster" in stages:
+        from parallax.cluster import cluster, docs_from_annotated
+        from parallax.embed import article_vectors
+
+        vectors = article_vectors(annotated, store=store)
+        result["stories"] = Records(cluster(docs_from_annotated(annotated, vectors)))
+        result["stages"] += ("cluster",)
+    if "compare" in stages:
+        from parallax.compare import compare
+        from parallax.embed import sentence_vectors
+
+        comparison = compare(annotated, sentence_vectors(annotated, store=store))
+        for key in ("facts", "conflicts", "omissions", "framing", "voices"):
+            result[key] = Records(getattr(comparison, key))
+        result["stages"] += ("compare",)
+    if "timeline" in stages:
+        from parallax.timeline import build_timeline
+
+        result["timeline"] = Records(build_timeline(annotated))
+        result["stages"] += ("timeline",)
+    if "brief" in stages and "compare" in result["stages"]:
+        from parallax.brief import build_briefs
+
+        result["briefs"] = Records(build_briefs(Analysis(**result)))
+        result["stages"] += ("brief",)
+    return Analysis(**result)
+
+
+def recluster_store(store: Store) -> list[Story]:
+    """Cluster every stored article again and replace the stored stories with the result."""
+    from parallax.cluster import cluster, docs_from_annotated
+    from parallax.embed import article_vectors
+    from parallax.pipeline import annotate_articles
+
+    articles = store.articles()
+    if not articles:
+        return []
+    annotated, _ = annotate_articles(articles, store)
+    stories = cluster(docs_from_annotated(annotated, article_vectors(annotated, store=store)))
+    store.delete_stories([s.id for s in store.stories()])
+    store.save_stories(stories)
+    return stories
+
+
+def _key(articles: Sequence[Article]) -> tuple[Any, ...]:
+    """Content ids plus the metadata a user can change; new articles change the key."""
+    return tuple(
+        sorted((a.id, a.outlet, str(a.published), a.lean or "", a.title) for a in articles)
+    )
+
+
+class AnalysisCache:
+    """LRU of analyses and rendered pages by article set; one computation at a time."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def entry(self, articles: Sequence[Article], store: Store | None) -> dict[str, Any]:
+        key = _key(articles)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+            item = {"analysis": analyze_articles(articles, store)}
+            self._items[key] = item
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+            return item
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_SHARED_CACHE = AnalysisCache()
+
+
+def cached_analysis(articles: Sequence[Article], store: Store | None = None) -> Analysis:
+    """Process-wide cached `analyze_articles` (the web app and tests share it)."""
+    return _SHARED_CACHE.entry(articles, store)["analysis"]
+
+
+# ---------------------------------------------------------------- safety helpers
+
+
+def safe_path(data_dir: Path, name: str) -> Path:
+    """`name` resolved inside `data_dir`; HTTP 400 for absolute or `..` paths, 404 if absent."""
+    if not name or "\x00" in name:
+        raise HTTPException(400, "empty or invalid file name")
+    raw = Path(name)
+    if raw.is_absolute() or name.startswith(("/", "\\")) or ".." in raw.parts or ":" in name:
+        raise HTTPException(400, "file names must be relative to the data folder, without '..'")
+    root = data_dir.resolve()
+    target = (root / raw).resolve()
+    if not target.is_relative_to(root):
+        raise HTTPException(400, "file is outside the data folder")
+    if not target.is_file():
+        raise HTTPException(404, f"no file {name!r} in the data folder")
+    return target
+
+
+class BodyLimit:
+    """ASGI middleware: 413 for request bodies over `limit` bytes (header or streamed)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            await _too_large(send, self.limit)
+            return
+        received = 0
+        chunks: list[Message] = []
+        while True:  # buffer (bounded by the limit), then replay to the app
+            message = await receive()
+            if message["type"] != "http.request":
+                chunks.append(message)
+                break
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                await _too_large(send, self.limit)
+                return
+            chunks.append(message)
+            if not message.get("more_body"):
+                break
+
+        async def replay() -> Message:
+            return chunks.pop(0) if chunks else {"type": "http.disconnect"}
+
+        await self.app(scope, replay, send)
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    body = f'{{"detail": "request body over the {limit} byte limit"}}'.encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+# ---------------------------------------------------------------- API models
+
+
+class ArticleIn(BaseModel):
+    text: str = Field(..., description="Article body (plain text, or HTML when html=true)")
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = Field(None, description="ISO date")
+    url: str | None = None
+    lean: str | None = None
+    html: bool = False
+
+
+class UploadIn(BaseModel):
+    articles: list[ArticleIn] = []
+    urls: list[str] = Field(
+        default_factory=list,
+        description="http(s) URLs (fetched only with --allow-fetch) or file names in the data folder",
+    )
+
+
+# ---------------------------------------------------------------- the app
+
+
+def create_app(
+    db: Path, data_dir: Path, max_upload_bytes: int = 2_000_000, allow_fetch: bool = False
+) -> FastAPI:
+    """The web app over one SQLite store; reads files from `data_dir` only."""
+    from parallax.report import _env, analysis_to_dict, render_html
+
+    store = Store(db)
+    data_dir = Path(data_dir)
+    env = _env()
+    cache = _SHARED_CACHE
+    pages: dict[str, tuple[tuple[Any, ...], str]] = {}
+    app = FastAPI(
+        title="Parallax",
+        description="One news story from every side: stories, cited briefs, contradictions.",
+        version=_version(),
+    )
+    app.add_middleware(BodyLimit, limit=max_upload_bytes)
+    nav = [("/", "Stories"), ("/search", "Search"), ("/upload", "Add articles"), ("/docs", "API")]
+
+    def page(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+        html = env.get_template(name).render(nav_links=nav, **ctx)
+        return HTMLResponse(html, status_code=status)
+
+    def story_or_404(story_id: str) -> Story:
+        story = store.story(story_id)
+        if story is None:
+            raise HTTPException(404, f"no story {story_id!r}")
+        return story
+
+    def story_analysis(story: Story) -> tuple[tuple[Any, ...], Analysis]:
+        articles = store.articles(list(story.article_ids))
+        return _key(articles), cache.entry(articles, store)["analysis"]
+
+    def story_rows() -> list[dict[str, Any]]:
+        stories = store.stories()
+        events: dict[str, list[Story]] = {}
+        for s in stories:
+            if s.parent_id:
+                events.setdefault(s.parent_id, []).append(s)
+        rows = [
+            {"story": s, "events": events.get(s.id, [])} for s in stories if s.level == "storyline"
+        ]
+        rows.sort(key=lambda r: str(r["story"].date_end or ""), reverse=True)
+        return rows
+
+    def recluster() -> int:
+        pages.clear()
+        return len(recluster_store(store))
+
+    def ingest_upload(
+        articles_in: Sequence[ArticleIn], urls: Sequence[str]
+    ) -> tuple[list[Article], list[str]]:
+        from parallax.ingest import IngestError, article_from_record, ingest_paths
+
+        found: list[Article] = []
+        problems: list[str] = []
+        for n, item in enumerate(articles_in, 1):
+            record = item.model_dump()
+            if record.pop("html"):
+                record["html"] = record.pop("text")
+            try:
+                found.append(article_from_record(record, source=f"upload #{n}"))
+            except (IngestError, ValueError) as exc:
+                problems.append(f"upload #{n}: {exc}")
+        for line in urls:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.lower().startswith(("http://", "https://")):
+                if not allow_fetch:
+                    problems.append(
+                        f"{line}: not fetched — this server runs without --allow-fetch "
+                        "(and may have no internet); paste the text or upload the file instead"
+                    )
+                    continue
+                art, problem = _fetch(line)
+                if art:
+                    found.append(art)
+                else:
+                    problems.append(problem)
+                continue
+            try:
+                path = safe_path(data_dir, line)
+            except HTTPException as exc:
+                problems.append(f"{line}: {exc.detail}")
+                continue
+            result = ingest_paths([path])
+            found.extend(result.articles)
+            problems.extend(f"{p.source}: {p.reason}" for p in result.problems)
+        return found, problems
+
+    def add(articles_in: Sequence[ArticleIn], urls: Sequence[str]) -> dict[str, Any]:
+        found, problems = ingest_upload(articles_in, urls)
+        new = known = stories = 0
+        if found:
+            new, known = store.upsert_articles(found)
+            stories = recluster()
+        return {
+            "added": new,
+            "already_known": known,
+            "article_ids": [a.id for a in found],
+            "problems": problems,
+            "stories": stories,
+        }
+
+    # ------------------------------------------------------------ HTML pages
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index() -> HTMLResponse:
+        return page("web_index.j2", rows=story_rows(), articles=store.count_articles())
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(story_id: str) -> HTMLResponse:
+        story = story_or_404(story_id)
+        key, analysis = story_analysis(story)
+        hit = pages.get(story_id)
+        if hit is None or hit[0] != key:
+            html = render_html(analysis, nav_links=nav, page_title=story.label)
+            pages[story_id] = (key, html)
+        return HTMLResponse(pages[story_id][1])
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(article_id: str) -> HTMLResponse:
+        found = store.articles([article_id])
+        if not found:
+            raise HTTPException(404, f"no article {article_id!r}")
+        art = found[0]
+        from parallax.report_view import highlight
+
+        return page("web_article.j2", art=art, body=highlight(art.text, []))
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(q: str = "") -> HTMLResponse:
+        hits = [(i, t, _snippet(s)) for i, t, s in store.search(q)] if q.strip() else []
+        return page("web_search.j2", q=q, hits=hits)
+
+    @app.get("/upload", response_class=HTMLResponse, include_in_schema=False)
+    def upload_form() -> HTMLResponse:
+        return page("web_upload.j2", allow_fetch=allow_fetch, limit=max_upload_bytes)
+
+    @app.post("/upload", response_class=HTMLResponse, include_in_schema=False)
+    async def upload(request: Request) -> HTMLResponse:
+        form = await request.form()
+        items: list[ArticleIn] = []
+        text = str(form.get("text") or "")
+        if text.strip():
+            items.append(
+                ArticleIn(
+                    text=text,
+                    title=str(form.get("title") or "") or None,
+                    outlet=str(form.get("outlet") or "") or None,
+                    published=str(form.get("published") or "") or None,
+                )
+            )
+        urls = str(form.get("urls") or "").splitlines()
+        for upload_file in form.getlist("files"):
+            if not hasattr(upload_file, "read"):
+                continue
+            raw = await upload_file.read()
+            name = getattr(upload_file, "filename", "") or "upload"
+            body = raw.decode("utf-8", "replace")
+            if name.endswith((".txt", ".md")) or not name.endswith((".html", ".htm")):
+                if name.endswith(".urls") or name.endswith(".list"):
+                    urls.extend(body.splitlines())
+                else:
+                    items.append(ArticleIn(text=body))
+            else:
+                items.append(ArticleIn(text=body, html=True))
+        try:
+            result = add(items, urls)
+        except Exception as exc:  # one clear line, never a traceback page
+            return page("web_message.j2", status=500, title="Could not add", lines=[str(exc)])
+        lines = [f"{result['added']} new article(s), {result['already_known']} already known."]
+        lines += result["problems"]
+        return page("web_message.j2", title="Articles added", lines=lines)
+
+    @app.get("/files/{name:path}", response_class=HTMLResponse, include_in_schema=False)
+    def file_preview(name: str) -> HTMLResponse:
+        from parallax.ingest import ingest_paths
+
+        path = safe_path(data_dir, name)
+        result = ingest_paths([path])
+        if not result.articles:
+            reasons = [p.reason for p in result.problems] or ["no article found"]
+            return page("web_message.j2", status=422, title=name, lines=reasons)
+        art = result.articles[0]
+        from parallax.report_view import highlight
+
+        return page("web_article.j2", art=art, body=highlight(art.text, []))
+
+    # ------------------------------------------------------------ JSON API
+    @app.get("/api/stories", tags=["stories"])
+    def api_stories() -> list[dict[str, Any]]:
+        """Stored storylines and events."""
+        from parallax.models import to_plain
+
+        return [to_plain(s) for s in store.stories()]
+
+    @app.get("/api/stories/{story_id}", tags=["stories"])
+    def api_story(story_id: str) -> JSONResponse:
+        """The full analysis of one story (same JSON as `parallax analyze -o x.json`)."""
+        _, analysis = story_analysis(story_or_404(story_id))
+        return JSONResponse(analysis_to_dict(analysis))
+
+    @app.get("/api/articles/{article_id}", tags=["articles"])
+    def api_article(article_id: str) -> dict[str, Any]:
+        from parallax.models import to_plain
+
+        found = store.articles([article_id])
+        if not found:
+            raise HTTPException(404, f"no article {article_id!r}")
+        return dict(to_plain(found[0]))
+
+    @app.get("/api/search", tags=["articles"])
+    def api_search(q: str, limit: int = 20) -> list[dict[str, str]]:
+        """Full-text search (SQLite FTS5)."""
+        hits = store.search(q, limit=max(1, min(limit, 200)))
+        return [
+            {"id": i, "title": t, "snippet": s.replace("\x02", "").replace("\x03", "")}
+            for i, t, s in hits
+        ]
+
+    @app.post("/api/articles", tags=["articles"])
+    def api_upload(body: UploadIn) -> dict[str, Any]:
+        """Add articles (text or HTML) and/or URLs / data-folder file names, then re-cluster."""
+        return add(body.articles, body.urls)
+
+    @app.get("/health", include_in_schema=False)
+    def health() -> dict[str, Any]:
+        return {"ok": True, "articles": store.count_articles()}
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Any:
+        if request.url.path.startswith("/api") or "text/html" not in request.headers.get(
+            "accept", ""
+        ):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return page(
+            "web_message.j2", status=exc.status_code, title=str(exc.status_code), lines=[exc.detail]
+        )
+
+    @app.get("/stories", include_in_schema=False)
+    def stories_redirect() -> RedirectResponse:
+        return RedirectResponse("/")
+
+    return app
+
+
+def _snippet(text: str) -> Markup:
+    """FTS snippet with \\x02/\\x03 match markers -> escaped HTML with <mark>."""
+    out = str(escape(text)).replace("\x02", "<mark>").replace("\x03", "</mark>")
+    return Markup(out)
+
+
+def _fetch(url: str) -> tuple[Article | None, str]:
+    import httpx
+
+    from parallax.ingest import IngestError, article_from_html
+
+    try:
+        with httpx.Client(timeout=15, follow_redirects=True) as client:
+            resp = client.get(url, headers={"user-agent": "parallax"})
+        if resp.status_code != 200:
+            return None, f"{url}: HTTP {resp.status_code}"
+        if len(resp.content) > MAX_FETCH_BYTES:
+            return None, f"{url}: page over {MAX_FETCH_BYTES} bytes"
+        return article_from_html(resp.text, source=url, url=url), ""
+    except (httpx.HTTPError, IngestError) as exc:
+        return None, f"{url}: {exc}"
+
+
+def _version() -> str:
+    from parallax import __version__
+
+    return __version__
+
+
+def serve(
+    db: Path,
+    data_dir: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    allow_fetch: bool = False,
+    max_upload_bytes: int = 2_000_000,
+) -> None:
+    """Run the app with uvicorn (blocking)."""
+    import uvicorn
+
+    app = create_app(db, data_dir, max_upload_bytes=max_upload_bytes, allow_fetch=allow_fetch)
+    uvicorn.run(app, host=host, port=port, log_level="info")
