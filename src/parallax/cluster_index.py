@@ -237,8 +237,16 @@ class StoryIndex:
         if title and state.titles:
             title_sig = max(fuzz.token_set_ratio(title, t) for t in state.clean_titles()) / 100.0
         gap = state.gap_days(doc.date)
-        time_sig = None if gap is None else math.exp(-gap / max(self.params.time_scale_days, 1e-6))
+        time_sig = None if gap is None else math.exp(-gap / self._time_scale(state.level))
         return Signals(cos, ent, title_sig, time_sig)
+
+    def _time_scale(self, level: str) -> float:
+        """Event scale as configured; storylines scale it by the ratio of the two windows."""
+        p = self.params
+        scale = max(p.time_scale_days, 1e-6)
+        if level == "storyline":
+            scale *= max(1.0, p.storyline_window_days / max(1, p.event_window_days))
+        return scale
 
     def _entity_norm(self, state: _State) -> float:
         """Norm of the story's TF-IDF entity vector, recomputed when the story or the IDFs moved."""
@@ -387,7 +395,45 @@ def _label(state: _State, names: tuple[str, ...]) -> str:
 
 
 _STOP = frozenset(
-    ["a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but", "with", "by", "from", "as", "is", "are", "was", "were", "be", "been", "has", "have", "had", "it", "its", "this", "that", "over", "after", "before", "says", "said", "amid", "about", "into"]
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "and",
+        "or",
+        "but",
+        "with",
+        "by",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "it",
+        "its",
+        "this",
+        "that",
+        "over",
+        "after",
+        "before",
+        "says",
+        "said",
+        "amid",
+        "about",
+        "into",
+    ]
 )
 
 
