@@ -192,6 +192,11 @@ def read_warc(path: str) -> Iterator[dict[str, Any]]:
                 continue
             uri = record.rec_headers.get_header("WARC-Target-URI") or ""
             where = f"{path}#{n} {uri}".strip()  # record number in the file, then the URL
+            if not uri:
+                yield _problem(
+                    IngestProblem(where, "not a WARC response record (no WARC-Target-URI)")
+                )
+                continue
             http = record.http_headers
             status = http.get_statuscode() if http is not None else None
             ctype = (http.get_header("Content-Type") or "") if http is not None else ""

@@ -143,7 +143,7 @@ def _ingest(spark: Any, inputs: Sequence[str], out: str, stats: dict[str, Any]) 
     stats["problems"] = spark.read.parquet(f"{out}/problems").count()
 
 
-def _annotate(spark: Any, out: str, stats: dict[str, Any]) -> None:
+def _annotate(spark: Any, out: str, stats: dict[str, Any], per_task: int) -> None:
     from pyspark.sql import functions as F
 
     from parallax.spark.stages import ANNOTATION_COLUMNS, annotate_articles
@@ -151,7 +151,7 @@ def _annotate(spark: Any, out: str, stats: dict[str, Any]) -> None:
     articles = _read(spark, f"{out}/articles")
     n = int(stats.get("articles") or articles.count())
     parallelism = spark.sparkContext.defaultParallelism
-    parts = max(1, min(max(parallelism, math.ceil(n / ANNOTATE_PARTITION)), 100000))
+    parts = max(1, min(max(parallelism, math.ceil(n / max(1, per_task))), 100000))
     annotated = articles.repartition(parts, "id").mapInPandas(annotate_articles, ANNOTATION_COLUMNS)
     annotated = annotated.persist()
     _write(
@@ -159,10 +159,15 @@ def _annotate(spark: Any, out: str, stats: dict[str, Any]) -> None:
     )
     emb_cols = ["id", "vector", "cluster_date", "cluster_entities", "title", "outlet", "published"]
     _write(annotated.select(*emb_cols), f"{out}/embeddings", partitioned=True)
-    workers = annotated.groupBy("worker").agg(F.max("model_loads").alias("loads")).collect()
+    workers = (
+        annotated.groupBy("worker")
+        .agg(F.max("model_loads").alias("loads"), F.countDistinct("chunk").alias("chunks"))
+        .collect()
+    )
     stats["annotated"] = annotated.count()
     stats["annotate_tasks"] = parts
     stats["python_workers"] = len(workers)
+    stats["annotate_chunks"] = sum(int(r["chunks"]) for r in workers)
     stats["model_loads"] = sum(int(r["loads"]) for r in workers)  # 2 per worker = loaded once
     annotated.unpersist()
 
@@ -183,7 +188,7 @@ def _cluster(
     from parallax.spark.merge import merge_block_stories
     from parallax.spark.stages import BLOCK_STORY_COLUMNS, cluster_block, lsh_planes, signature
 
-    params = ClusterParams.default().replace(event_window_days=window_days)
+    params = ClusterParams.default()  # the single-machine parameters; window_days only blocks
     emb = (
         _read(spark, f"{out}/embeddings")
         .withColumn(
@@ -312,6 +317,7 @@ def run_job(
     lsh_bits: int | None = None,
     block_target: int = BLOCK_TARGET,
     min_compare_articles: int = 2,
+    articles_per_task: int = ANNOTATE_PARTITION,
 ) -> dict[str, Any]:
     """Run the stages over the inputs on Spark; returns counts and seconds per stage.
 
@@ -320,6 +326,8 @@ def run_job(
     `lsh_bits` forces the LSH split of every time window (default: sized so a
     block holds about `block_target` articles); `min_compare_articles` skips
     single-article storylines, which have nothing to compare.
+    `window_days` is the blocking window only: the clustering thresholds and time
+    windows are the single-machine `ClusterParams.default()`.
     """
     out = str(Path(out_dir).resolve()) if "://" not in out_dir else out_dir
     if "://" not in out:
@@ -329,7 +337,7 @@ def run_job(
     stats: dict[str, Any] = {"master": spark.sparkContext.master, "out": out}
     runners = {
         "ingest": lambda: _ingest(spark, list(inputs), out, stats),
-        "annotate": lambda: _annotate(spark, out, stats),
+        "annotate": lambda: _annotate(spark, out, stats, articles_per_task),
         "cluster": lambda: _cluster(spark, out, stats, window_days, lsh_bits, block_target),
         "compare": lambda: _compare(spark, out, stats, min_compare_articles),
     }

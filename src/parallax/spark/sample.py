@@ -124,7 +124,14 @@ _TOPICS: dict[str, dict[str, list[str]]] = {
         ],
     },
 }
-_PLACES = ["Leeds", "Denver", "Lyon", "Osaka", "Perth", "Bergen", "Cordoba", "Tampere", "Halifax"]
+# Each topic has its own places, so filler on different topics shares no entities.
+_PLACES = {
+    "football": ["Leeds", "Glasgow", "Lisbon"],
+    "weather": ["Denver", "Halifax", "Tampere"],
+    "markets": ["Brazil", "Vietnam", "Poland"],
+    "science": ["Fiji", "Belize", "Oman"],
+    "council": ["Cordoba", "Osaka", "Bergen"],
+}
 _OUTLETS = {"https://www.reuters.com": "Reuters", "https://apnews.com": "AP News",
             "https://www.bbc.co.uk": "BBC News", "https://local.example.com": "Local Example"}  # fmt: skip
 
@@ -138,7 +145,7 @@ def filler_pages(n: int, seed: int = 0) -> Iterator[dict[str, Any]]:
         spec = _TOPICS[topic]
         fill = {
             "who": rng.choice(spec["who"]),
-            "place": rng.choice(_PLACES),
+            "place": rng.choice(_PLACES[topic]),
             "n": rng.randint(2, 9),
             "m": rng.randint(0, 9),
             "k": rng.randint(20, 80),

@@ -11,6 +11,7 @@ default) loads spaCy and MiniLM once and keeps them for every later batch.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 from collections import Counter
@@ -30,11 +31,12 @@ from parallax.spark.io import (
 
 INGEST_CHUNK = 256  # rows per yielded pandas frame
 ANNOTATE_CHUNK = 32  # articles per annotate()/embed call: bounded memory, full nlp.pipe batches
+_CHUNKS = itertools.count()  # per Python worker: how many chunks this process has annotated
 
 ANNOTATION_COLUMNS = (
     "id string, published string, annotation string, vector array<float>, "
     "cluster_date string, cluster_entities string, title string, outlet string, "
-    "worker string, model_loads int"
+    "worker string, model_loads int, chunk int"
 )
 BLOCK_STORY_COLUMNS = (
     "block string, id string, level string, label string, parent_id string, "
@@ -135,7 +137,7 @@ def annotate_articles(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]
                 torch.set_num_threads(threads)
             vectors = article_vectors(annotated)
             docs = docs_from_annotated(annotated, vectors)
-            loads = model_loads()
+            loads, chunk = model_loads(), next(_CHUNKS)
             out = [
                 {
                     "id": ann.id,
@@ -150,6 +152,7 @@ def annotate_articles(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]
                     "outlet": doc.outlet,
                     "worker": pid,
                     "model_loads": loads,
+                    "chunk": chunk,
                 }
                 for ann, vec, doc, rec in zip(
                     annotated, vectors, docs, records[start : start + ANNOTATE_CHUNK], strict=True
