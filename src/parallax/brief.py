@@ -316,8 +316,14 @@ def _fragments(text: str) -> list[str]:
     return [m.group(1).strip(_TRIM + ".…") for m in _QUOTED.finditer(text)]
 
 
-def check_sentence(sentence: BriefSentence, articles: Mapping[str, Article]) -> list[str]:
-    """Problems with one brief sentence (empty when it is fully supported)."""
+def check_sentence(
+    sentence: BriefSentence, articles: Mapping[str, Article], allow_abstractive: bool = False
+) -> list[str]:
+    """Problems with one brief sentence (empty when it is fully supported).
+
+    `allow_abstractive` accepts a non-verbatim, unquoted sentence when its numbers, names
+    and most words occur in its citations (for LLM rewrites only; the default is strict).
+    """
     head = f"[{sentence.section}] {sentence.text[:80]!r}"
     if not sentence.citations:
         return [f"{head}: no citation"]
@@ -339,6 +345,9 @@ def check_sentence(sentence: BriefSentence, articles: Mapping[str, Article]) -> 
     # Template: every quoted fragment and every number must come from a cited span.
     frags = _fragments(sentence.text)
     if not frags:
+        if allow_abstractive:
+            reasons = unsupported_reasons(sentence.text, sentence.citations)
+            return [f"{head}: {r}" for r in reasons]
         return [f"{head}: not found in its citations and quotes nothing from them"]
     for frag in frags:
         if not any(_norm(frag) in t for t in texts):
@@ -351,10 +360,88 @@ def check_sentence(sentence: BriefSentence, articles: Mapping[str, Article]) -> 
     return problems
 
 
-def check_brief(brief: Brief, articles: Sequence[Article] | Mapping[str, Article]) -> list[str]:
+def check_brief(
+    brief: Brief,
+    articles: Sequence[Article] | Mapping[str, Article],
+    allow_abstractive: bool = False,
+) -> list[str]:
     """Every problem found: sentences without support or whose citations do not support them."""
     by_id = articles if isinstance(articles, Mapping) else {a.id: a for a in articles}
     problems: list[str] = []
     for s in brief.sentences:
-        problems.extend(check_sentence(s, by_id))
+        problems.extend(check_sentence(s, by_id, allow_abstractive))
     return problems
+
+
+# ---------------------------------------------------------------- optional abstractive rewrite
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z’'-]+(?:\s+[A-Z][a-zA-Z’'-]+)*")
+_SENTENCE_START_OK = frozenset({"The", "A", "An", "In", "On", "At", "But", "And", "He", "She"})
+MIN_OVERLAP = 0.6  # share of a rewrite's content words that must occur in its citations
+
+
+def unsupported_reasons(text: str, spans: Sequence[Span]) -> list[str]:
+    """Why a generated sentence is not supported by its cited spans (empty = supported).
+
+    Checks, in the order a reader would: every number, every capitalised name and at least
+    MIN_OVERLAP of the content words must occur in the cited text.
+    """
+    source = _norm(" ".join(s.text for s in spans)).lower()
+    if not source:
+        return ["no cited text"]
+    reasons = []
+    for num in _NUMBER.findall(text):
+        if num not in source:
+            reasons.append(f"number {num} not in the citations")
+    for name in _CAPITALISED.findall(text):
+        words = [w for w in name.split() if w not in _SENTENCE_START_OK]
+        if words and " ".join(words).lower().replace("’", "'") not in source:
+            reasons.append(f"name {' '.join(words)!r} not in the citations")
+    words = _words(text)
+    if words:
+        src_words = _words(source)
+        share = len(words & src_words) / len(words)
+        if share < MIN_OVERLAP:
+            reasons.append(f"only {share:.0%} of its words are in the citations")
+    return reasons
+
+
+def rewrite_with_llm(
+    brief: Brief, url: str | None = None, model: str | None = None, timeout: float = 60.0
+) -> Brief:
+    """Ask an OpenAI-compatible endpoint (PARALLAX_LLM_URL) to smooth each summary sentence;
+    keep a rewrite only when `unsupported_reasons` finds nothing, else keep the original.
+
+    Off by default: without a URL the brief is returned unchanged and nothing touches the
+    network.
+    """
+    import os
+
+    url = url or os.environ.get("PARALLAX_LLM_URL")
+    if not url:
+        return brief
+    import httpx
+
+    model = model or os.environ.get("PARALLAX_LLM_MODEL", "default")
+    out = []
+    with httpx.Client(timeout=timeout) as client:
+        for s in brief.sentences:
+            if s.section != "summary":
+                out.append(s)
+                continue
+            prompt = (
+                "Rewrite this news sentence in plain, neutral wording. Use only facts it states; "
+                "keep every name and number. Reply with the sentence only.\n\n" + s.text
+            )
+            try:
+                resp = client.post(
+                    url.rstrip("/") + "/chat/completions",
+                    json={"model": model, "messages": [{"role": "user", "content": prompt}]},
+                )
+                text = resp.json()["choices"][0]["message"]["content"].strip()
+            except (httpx.HTTPError, KeyError, IndexError, ValueError):
+                out.append(s)
+                continue
+            ok = text and not unsupported_reasons(text, s.citations)
+            out.append(BriefSentence(s.section, text, s.citations, s.outlets) if ok else s)
+    return Brief(brief.story_id, tuple(out))
