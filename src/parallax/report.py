@@ -64,9 +64,17 @@ def _context(analysis: Analysis, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _md_safe(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("<", "&lt;").replace(">", "&gt;")
+    return value
+
+
 def render_markdown(analysis: Analysis) -> str:
     env = _env()
     env.autoescape = False
+    # Markdown viewers render inline HTML: neutralise angle brackets from article text.
+    env.finalize = _md_safe
     return str(env.get_template("report.md.j2").render(**_context(analysis)))
 
 

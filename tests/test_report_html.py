@@ -1,0 +1,156 @@
+"""HTML/Markdown report: content on the demo corpus, self-contained, article text inert."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+
+import pytest
+
+from parallax.ingest import article_from_text
+from parallax.models import (
+    Analysis,
+    AnnotatedArticle,
+    Brief,
+    BriefSentence,
+    Conflict,
+    ConflictSide,
+    Framing,
+    LoadedTerm,
+    Quote,
+    Records,
+    TimelineEntry,
+    Voice,
+)
+from parallax.report import render_html, render_markdown
+from parallax.report_view import highlight
+
+PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+ATTR_BREAK = '" onmouseover="alert(2)'
+
+
+@pytest.fixture(scope="module")
+def demo(demo_articles):  # type: ignore[no-untyped-def]
+    from parallax.web import cached_analysis
+
+    return cached_analysis(list(demo_articles.values()))
+
+
+@pytest.mark.slow
+def test_demo_report_shows_every_section(demo):  # type: ignore[no-untyped-def]
+    html = render_html(demo)
+    for heading in (
+        "Coverage by outlet",
+        "Coverage by political lean",
+        "Neutral brief",
+        "Where outlets disagree",
+        "What each outlet adds or leaves out",
+        "Timeline",
+        "Where outlets contradict each other",
+        "Framing by outlet",
+        "Who is quoted",
+    ):
+        assert heading in html, heading
+    assert "Feb 4, 2023" in html and "Feb 18, 2023" in html and "date uncertain" in html
+    assert "unknown: 5" in html  # no ratings file: every lean is unknown
+    assert "<svg" in html and "Antony Blinken" in html
+    assert html.count('class="conflict"') == len(demo.conflicts)
+    # each contradiction's two marks exist in the article bodies
+    for a_mark, b_mark in re.findall(r'data-a="(m\d+)" data-b="(m\d+)"', html):
+        assert re.search(rf'data-m="[^"]*\b{a_mark}\b', html)
+        assert re.search(rf'data-m="[^"]*\b{b_mark}\b', html)
+    assert 'class="hl-loaded"' in html and "hl-quote" in html
+
+
+@pytest.mark.slow
+def test_demo_report_is_self_contained(demo):  # type: ignore[no-untyped-def]
+    html = render_html(demo)
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', html)
+    assert "<link" not in html and "@import" not in html
+    assert "Content-Security-Policy" in html
+
+
+@pytest.mark.slow
+def test_demo_markdown_has_the_same_content(demo):  # type: ignore[no-untyped-def]
+    md = render_markdown(demo)
+    assert "## Neutral brief" in md and "### Where outlets disagree" in md
+    assert "**2023-02-05 – 2023-02-06**" in md and "## Timeline" in md
+    assert "North Carolina" in md and "South Carolina" in md
+
+
+def _evil_analysis() -> Analysis:
+    text = (
+        f"Officials said {PAYLOAD} was posted on Monday. Critics called it {ATTR_BREAK} a "
+        "disgraceful stunt, and the mayor said “we will look into it” on Tuesday. "
+        + "The council met and voted on the plan for buses today. "
+        * 6
+    )
+    art = article_from_text(text, source="<evil>")
+    art = dataclasses.replace(art, outlet=f"Evil {PAYLOAD}", lean=PAYLOAD, title=f"T {PAYLOAD}")
+    body = art.text
+    s = body.index("<script>")
+    e = s + len(PAYLOAD)
+    span = art.span(s, e)
+    q0 = body.index("we will")
+    quote = Quote(
+        art.id,
+        "direct",
+        "we will look into it",
+        q0,
+        q0 + 20,
+        PAYLOAD,
+        PAYLOAD,
+        None,
+        None,
+        PAYLOAD,
+        None,
+        None,
+    )
+    lt = LoadedTerm(art.id, s, e, PAYLOAD, f"reason {PAYLOAD}", "test")
+    ann = AnnotatedArticle(art, (), (), (), (quote,), (), ())
+    side = ConflictSide(art.outlet, span, PAYLOAD)
+    conflict = Conflict("c1", "place", side, side, 0.9, f"why {PAYLOAD}", PAYLOAD)
+    framing = Framing(art.id, art.outlet, (lt,), 1, 1, 0, 0, 0.5, 0.5, 0.5)
+    voice = Voice(art.id, art.outlet, PAYLOAD, PAYLOAD, 1, 5)
+    day = dt.date(2023, 2, 6)
+    tl = TimelineEntry(day, day, True, span.text, (span,), (art.outlet,))
+    brief = Brief(None, (BriefSentence("summary", span.text, (span,), (art.outlet,)),))
+    return Analysis(
+        articles=Records([art]),
+        annotated=Records([ann]),
+        conflicts=Records([conflict]),
+        framing=Records([framing]),
+        voices=Records([voice]),
+        timeline=Records([tl]),
+        briefs=Records([brief]),
+        stages=("ingest",),
+    )
+
+
+def test_injected_article_renders_inert_in_html():
+    html = render_html(_evil_analysis())
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert 'onmouseover="alert' not in html
+    assert "&lt;script&gt;alert" in html
+    # the only script element is the report's own
+    assert html.count("<script") == 1
+
+
+def test_highlight_escapes_each_piece_and_keeps_offsets():
+    text = "a <b>bold</b> & c"
+    from parallax.report_view import Mark
+
+    out = str(highlight(text, [Mark("m1", 2, 13, "loaded", 'x"><script>')]))
+    assert out == (
+        'a <span class="hl-loaded" data-m="m1" title="x&#34;&gt;&lt;script&gt;">'
+        "&lt;b&gt;bold&lt;/b&gt;</span> &amp; c"
+    )
+    assert str(highlight(text, [Mark("m2", 5, 999, "x")])) == "a &lt;b&gt;bold&lt;/b&gt; &amp; c"
+
+
+def test_injected_article_is_neutralised_in_markdown():
+    md = render_markdown(_evil_analysis())
+    assert "<script>" not in md and "<img" not in md
+    assert "&lt;script&gt;" in md
