@@ -1,0 +1,171 @@
+"""Web app against a real SQLite store with the demo corpus: pages, API, safety limits."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from parallax.report import validate_json
+from parallax.store import Store
+from parallax.web import create_app, recluster_store, safe_path
+
+PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+EVIL_TEXT = (
+    f"Breaking {PAYLOAD} news\n\n"
+    + "The harbour authority said the new ferry terminal will open next spring. " * 6
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, demo_articles):  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("web")
+    data = root / "data"
+    data.mkdir()
+    (data / "sub").mkdir()
+    (data / "sub" / "ferry.txt").write_text(
+        "Ferry terminal opens\n\n" + "The harbour authority opened the ferry terminal. " * 8
+    )
+    (root / "secret.txt").write_text("top secret " * 50)
+    db = root / "p.db"
+    store = Store(db)
+    store.upsert_articles(demo_articles.values())
+    stories = recluster_store(store)
+    assert any(s.level == "storyline" for s in stories)
+    client = TestClient(create_app(db, data, max_upload_bytes=200_000))
+    return {"client": client, "store": store, "stories": stories, "root": root, "data": data}
+
+
+def _storyline(site):  # type: ignore[no-untyped-def]
+    return max(
+        (s for s in site["stories"] if s.level == "storyline"), key=lambda s: len(s.article_ids)
+    )
+
+
+@pytest.mark.slow
+def test_pages_and_api_return_200_for_the_demo_story(site):  # type: ignore[no-untyped-def]
+    c = site["client"]
+    story = _storyline(site)
+    assert len(story.article_ids) == 5
+    index = c.get("/")
+    assert index.status_code == 200 and f"/stories/{story.id}" in index.text
+    page = c.get(f"/stories/{story.id}")
+    assert page.status_code == 200
+    assert "Neutral brief" in page.text and "North Carolina" in page.text
+    assert 'class="conflict"' in page.text and "Timeline" in page.text
+    again = c.get(f"/stories/{story.id}")  # cached page
+    assert again.text == page.text
+    api = c.get(f"/api/stories/{story.id}")
+    assert api.status_code == 200
+    data = api.json()
+    validate_json(data)
+    assert len(data["articles"]) == 5 and data["briefs"] and data["timeline"]
+    art_id = story.article_ids[0]
+    assert c.get(f"/articles/{art_id}").status_code == 200
+    assert c.get(f"/api/articles/{art_id}").json()["id"] == art_id
+    hits = c.get("/api/search", params={"q": "Stoltenberg"}).json()
+    assert hits and all("Stoltenberg" in h["snippet"] for h in hits)
+    search = c.get("/search", params={"q": "Munich"})
+    assert search.status_code == 200 and "<mark>Munich</mark>" in search.text
+    assert c.get("/api/stories").status_code == 200
+    assert c.get("/upload").status_code == 200
+    schema = c.get("/openapi.json").json()
+    assert {"/api/stories", "/api/stories/{story_id}", "/api/articles", "/api/search"} <= set(
+        schema["paths"]
+    )
+    assert c.get("/docs").status_code == 200
+    assert c.get("/stories/nope").status_code == 404
+
+
+@pytest.mark.slow
+def test_uploaded_script_is_inert_and_urls_are_not_fetched(site):  # type: ignore[no-untyped-def]
+    c = site["client"]
+    res = c.post(
+        "/api/articles",
+        json={
+            "articles": [{"text": EVIL_TEXT, "title": f"Evil {PAYLOAD}", "outlet": PAYLOAD}],
+            "urls": ["https://example.com/story", "sub/ferry.txt", "../secret.txt"],
+        },
+    )
+    assert res.status_code == 200, res.text
+    body = res.json()
+    assert body["added"] == 2  # the pasted article and the data-folder file
+    problems = " ".join(body["problems"])
+    assert "--allow-fetch" in problems and "secret" not in problems.replace("../secret.txt", "")
+    assert "without '..'" in problems
+    evil_id = body["article_ids"][0]
+    for url in (f"/articles/{evil_id}", "/search?q=harbour", "/"):
+        html = c.get(url).text
+        assert "<script>alert" not in html and "<img src=x" not in html, url
+    assert "&lt;script&gt;" in c.get(f"/articles/{evil_id}").text
+    for story in site["store"].stories():
+        if evil_id in story.article_ids:
+            html = c.get(f"/stories/{story.id}").text
+            assert "<script>alert" not in html and "<img src=x" not in html
+            assert html.count("<script") == 1
+            break
+    else:
+        pytest.fail("the uploaded article is in no story")
+    form = c.post("/upload", data={"text": "", "urls": "http://example.org/a"})
+    assert form.status_code == 200 and "--allow-fetch" in form.text
+
+
+def test_oversized_upload_is_rejected_with_413(site):  # type: ignore[no-untyped-def]
+    c = site["client"]
+    big = "word " * 60_000  # 300 kB > the 200 kB limit of this app
+    assert c.post("/upload", data={"text": big}).status_code == 413
+    assert c.post("/api/articles", json={"articles": [{"text": big}]}).status_code == 413
+
+    def chunks():  # no Content-Length: the streamed body is counted
+        for _ in range(30):
+            yield b"x" * 10_000
+
+    assert c.post("/api/articles", content=chunks()).status_code == 413
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/files/../../etc/passwd",
+        "/files/..%2F..%2Fetc%2Fpasswd",
+        "/files/%2E%2E/secret.txt",
+        "/files/%2Fetc%2Fpasswd",
+        "/files//etc/passwd",
+        "/files/sub/..%2F..%2Fsecret.txt",
+        "/files/C:%5CWindows%5Cwin.ini",
+    ],
+)
+def test_path_traversal_is_rejected(site, path: str):  # type: ignore[no-untyped-def]
+    res = site["client"].get(path)
+    assert res.status_code in (400, 404)
+    assert "top secret" not in res.text and "root:" not in res.text
+
+
+def test_files_inside_the_data_folder_can_be_previewed(site):  # type: ignore[no-untyped-def]
+    res = site["client"].get("/files/sub/ferry.txt")
+    assert res.status_code == 200 and "harbour authority" in res.text
+
+
+def test_safe_path_resolves_inside_data_dir_only(tmp_path: Path):
+    from fastapi import HTTPException
+
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / "link").symlink_to("/etc")
+    assert safe_path(tmp_path, "a.txt") == (tmp_path / "a.txt").resolve()
+    for bad in ("../a.txt", "/etc/passwd", "link/passwd", "", "a\x00b"):
+        with pytest.raises(HTTPException) as exc:
+            safe_path(tmp_path, bad)
+        assert exc.value.status_code in (400, 404)
+    assert re.match(r"^file names must", _detail(tmp_path, "../x"))
+
+
+def _detail(root: Path, name: str) -> str:
+    from fastapi import HTTPException
+
+    try:
+        safe_path(root, name)
+    except HTTPException as exc:
+        return str(exc.detail)
+    return ""
