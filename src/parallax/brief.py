@@ -204,6 +204,29 @@ def _summary(ctx: _Context, facts: list[Fact], n_outlets: int) -> list[BriefSent
     return out
 
 
+def _fallback_summary(ctx: _Context) -> list[BriefSentence]:
+    """No fact is shared: the least loaded opening sentence of any article, one outlet only.
+
+    Still extractive and cited; its single outlet in `outlets` tells the reader it is not
+    corroborated."""
+    cands = []
+    for aid, ann in ctx.annotated.items():
+        art = ctx.articles[aid]
+        body = [s for s in ann.sentences if s.start >= (art.paragraphs[0][1] if art.title else 0)]
+        for s in (body or list(ann.sentences))[:1]:
+            span = _trim_span(art, s.start, s.end)
+            if 40 <= len(span.text) <= MAX_SENTENCE_CHARS and span.text[0].isupper():
+                cands.append(span)
+    if not cands:
+        return []
+    bias = _bias([c.text for c in cands])
+    best = min(
+        zip(cands, bias, strict=True),
+        key=lambda cb: (ctx.loaded_count(cb[0]) + cb[1], len(cb[0].text)),
+    )[0]
+    return [BriefSentence("summary", best.text, (best,), (ctx.label(best.article_id),))]
+
+
 def _side(ctx: _Context, side_outlet: str, span: Span, attribution: str | None) -> str:
     who = ctx.label(span.article_id) if span.article_id in ctx.articles else side_outlet
     if attribution:
@@ -287,8 +310,9 @@ def build_brief(analysis: Analysis, story: Story | None = None) -> Brief:
     ctx = _Context(analysis, ids)
     facts = _story_facts(analysis.facts, ids)
     n_outlets = len({ctx.label(i) for i in ctx.articles})
+    summary = _summary(ctx, facts, n_outlets) or _fallback_summary(ctx)
     sentences = [
-        *_summary(ctx, facts, n_outlets),
+        *summary,
         *_disagreements(ctx, analysis.conflicts),
         *_per_outlet(ctx, facts, analysis),
     ]
