@@ -191,11 +191,12 @@ def run(data_dir: Path, limit: int | None = None) -> list[EvalResult]:
     empty = sum(1 for o in ours if not o.strip())
     for name, (gens, seconds) in systems.items():
         metrics: dict[str, Any] = {**rouge(gens, refs), **framing_bias(gens, refs, vad)}
-        notes = (
-            f"{name}; {empty}/{len(items)} items with an empty brief summary"
-            if (name.startswith("ours"))
-            else name
-        )
+        notes = name
+        if name.startswith("ours"):
+            notes += (
+                f"; {empty}/{len(items)} empty, {fallback}/{len(items)} single-outlet fallback "
+                "(no fact shared by two leads)"
+            )
         for metric, value in metrics.items():
             results.append(
                 EvalResult(
