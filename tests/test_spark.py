@@ -78,7 +78,12 @@ def job(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pat
     # window_days=60: one time block, so blocking cannot split anything and the result
     # must equal the single-machine run exactly (the split case is tested below).
     stats = run_job(
-        [str(src)], str(root / "out"), master="local[2]", window_days=60, articles_per_task=3
+        [str(src)],
+        str(root / "out"),
+        master="local[2]",
+        window_days=60,
+        articles_per_task=3,
+        min_compare_articles=3,
     )
     return src, root / "out", stats
 
@@ -209,6 +214,14 @@ def test_same_conflicts_as_single_machine(job: tuple[Path, Path, dict[str, Any]]
     sides = [c["a"]["span"]["text"] + " | " + c["b"]["span"]["text"] for c in places]
     assert any("North Carolina" in s and "South Carolina" in s for s in sides), sides
     assert _table(out, "facts") and _table(out, "omissions")
+    balloon_story = {
+        r["story_id"] for r in _table(out, "conflicts") if r["item_id"] in {c["id"] for c in places}
+    }
+    if (out / "briefs").exists():  # brief.py landed: one cited brief per compared storyline
+        briefs = [
+            json.loads(r["data"]) for r in _table(out, "briefs") if r["story_id"] in balloon_story
+        ]
+        assert briefs and any(s["citations"] for b in briefs for s in b["sentences"])
 
 
 def test_blocks_split_by_lsh_merge_back(
@@ -230,6 +243,18 @@ def test_blocks_split_by_lsh_merge_back(
         if s["level"] == "storyline" and set(demo) & set(s["article_ids"])
     }
     assert len(homes) == 1
+
+
+def test_parquet_input_goes_through_the_record_reader(
+    job: tuple[Path, Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    from parallax.spark.job import run_job
+
+    _, out, stats = job
+    again = run_job([str(out / "articles")], str(tmp_path), master="local[2]", stages=("ingest",))
+    assert again["articles"] == stats["articles"] and again["problems"] == 0
+    outlets = {r["outlet"] for r in _table(tmp_path, "articles")}
+    assert {"The Epoch Times", "NBC News", "Tampere Daily"} <= outlets
 
 
 def test_results_load_into_the_store(

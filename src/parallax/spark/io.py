@@ -140,12 +140,9 @@ def discover(inputs: Sequence[str]) -> tuple[list[str], list[str], list[IngestPr
             found = sorted(
                 p for p in path.rglob("*") if p.is_file() and not p.name.startswith((".", "_"))
             )
-            for p in found:
-                kind = _kind(p.name)
-                if kind == "parquet":
-                    parquet.append(str(p))
-                elif kind is not None:
-                    files.append(str(p))
+            if any(_kind(p.name) == "parquet" for p in found):
+                parquet.append(str(path))  # the folder: Spark restores published=... partitions
+            files.extend(str(p) for p in found if _kind(p.name) not in (None, "parquet"))
         elif path.is_file():
             kind = _kind(path.name)
             if kind == "parquet":

@@ -104,7 +104,7 @@ def _ingest(spark: Any, inputs: Sequence[str], out: str, stats: dict[str, Any]) 
             spark.createDataFrame(rdd, "path string").mapInPandas(ingest_files, INGEST_COLUMNS)
         )
     if parquet:
-        raw = spark.read.parquet(*parquet)
+        raw = spark.read.option("pathGlobFilter", "*.parquet").parquet(*parquet)
         known = ["id", "text", "html", "title", "outlet", "source_name", "published", "date",
                  "url", "byline", "author", "lean"]  # fmt: skip
         cols = [F.col(c).cast("string").alias(c) for c in known if c in raw.columns]

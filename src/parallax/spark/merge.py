@@ -72,6 +72,14 @@ def _clean_title(title: str) -> str:
         return str(default_process(title))
 
 
+def _time_scale(p: ClusterParams, level: str) -> float:
+    """The clustering's time scale for a level (StoryIndex owns the rule; fall back to the param)."""
+    from parallax.cluster_index import StoryIndex
+
+    rule = getattr(StoryIndex(None, p), "_time_scale", None)
+    return float(rule(level)) if rule else max(p.time_scale_days, 1e-6)
+
+
 def merge_block_stories(
     rows: Sequence[dict[str, Any]], params: ClusterParams | None = None
 ) -> tuple[list[Story], int]:
@@ -117,6 +125,7 @@ def merge_block_stories(
         ("event", p.event_window_days, p.event_threshold),
         ("storyline", p.storyline_window_days, p.storyline_threshold),
     ):
+        scale = _time_scale(p, level)
         group = [it for it in items if it["level"] == level]
         if len({it["block"] for it in group}) < 2:
             continue
@@ -142,9 +151,7 @@ def merge_block_stories(
                         if a["clean"] and b["clean"]
                         else None
                     )
-                    time_sig = (
-                        None if gap is None else math.exp(-gap / max(p.time_scale_days, 1e-6))
-                    )
+                    time_sig = None if gap is None else math.exp(-gap / scale)
                     sig = Signals(
                         float(sims[off, j]), ent_cos(a["counts"], b["counts"]), title, time_sig
                     )

@@ -57,7 +57,9 @@ def demo_pages(corpus: str | Path, variant: int = 0) -> list[dict[str, Any]]:
         url = DEMO_URLS.get(key, f"https://unknown.example.org/{path.stem}")
         if variant:
             url = f"{url}?copy={variant}"
-            paragraphs = [*paragraphs, f"This report was updated ({variant}) with minor edits."]
+            # second paragraph, not the end: cleanup cuts footers (WSWS) and what follows them
+            note = f"This report was updated ({variant}) with minor edits."
+            paragraphs = [*paragraphs[:1], note, *paragraphs[1:]]
         pages.append(
             {
                 "url": url,
