@@ -110,6 +110,11 @@ def test_uploaded_script_is_inert_and_urls_are_not_fetched(site):  # type: ignor
         pytest.fail("the uploaded article is in no story")
     form = c.post("/upload", data={"text": "", "urls": "http://example.org/a"})
     assert form.status_code == 200 and "--allow-fetch" in form.text
+    listing = b"sub/ferry.txt\n../secret.txt\n/etc/passwd\nhttps://example.com/x\n"
+    res = c.post("/upload", files={"files": ("list.txt", listing, "text/plain")})
+    assert res.status_code == 200
+    assert "1 already known" in res.text  # sub/ferry.txt was added through the API above
+    assert res.text.count("without &#39;..&#39;") == 2 and "top secret" not in res.text
 
 
 def test_oversized_upload_is_rejected_with_413(site):  # type: ignore[no-untyped-def]

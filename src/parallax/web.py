@@ -9,6 +9,7 @@ the server was started with `allow_fetch=True`.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -377,13 +378,12 @@ def create_app(
             raw = await upload_file.read()
             name = getattr(upload_file, "filename", "") or "upload"
             body = raw.decode("utf-8", "replace")
-            if name.endswith((".txt", ".md")) or not name.endswith((".html", ".htm")):
-                if name.endswith(".urls") or name.endswith(".list"):
-                    urls.extend(body.splitlines())
-                else:
-                    items.append(ArticleIn(text=body))
-            else:
+            if name.endswith((".urls", ".list")) or _looks_like_list(body):
+                urls.extend(body.splitlines())
+            elif name.endswith((".html", ".htm")):
                 items.append(ArticleIn(text=body, html=True))
+            else:
+                items.append(ArticleIn(text=body))
         try:
             result = add(items, urls)
         except Exception as exc:  # one clear line, never a traceback page
@@ -462,6 +462,15 @@ def create_app(
         return RedirectResponse("/")
 
     return app
+
+
+_LIST_LINE = re.compile(r"^(?:\S*[./\\]\S*|#.*)$")  # URL or path: no spaces, has . or /
+
+
+def _looks_like_list(body: str) -> bool:
+    """An uploaded file whose every non-empty line is a URL or a file name is a list."""
+    lines = [ln.strip() for ln in body.splitlines() if ln.strip()]
+    return 0 < len(lines) <= 10_000 and all(_LIST_LINE.match(ln) for ln in lines)
 
 
 def _snippet(text: str) -> Markup:
