@@ -219,9 +219,16 @@ class UploadIn(BaseModel):
 
 
 def create_app(
-    db: Path, data_dir: Path, max_upload_bytes: int = 2_000_000, allow_fetch: bool = False
+    db: Path,
+    data_dir: Path,
+    max_upload_bytes: int = 2_000_000,
+    allow_fetch: bool = False,
+    warm: bool = False,
 ) -> FastAPI:
-    """The web app over one SQLite store; reads files from `data_dir` only."""
+    """The web app over one SQLite store; reads files from `data_dir` only.
+
+    `warm` analyses every stored storyline in a background thread at startup so the first
+    visitor of a story page does not wait for annotation and comparison."""
     from parallax.report import _env, analysis_to_dict, render_html
 
     store = Store(db)
@@ -457,6 +464,16 @@ def create_app(
             "web_message.j2", status=exc.status_code, title=str(exc.status_code), lines=[exc.detail]
         )
 
+    def warm_up() -> None:
+        for story in store.stories(level="storyline"):
+            try:
+                story_analysis(story)
+            except Exception:  # a failing story must not stop the others or the server
+                continue
+
+    if warm:
+        threading.Thread(target=warm_up, name="parallax-warm", daemon=True).start()
+
     @app.get("/stories", include_in_schema=False)
     def stories_redirect() -> RedirectResponse:
         return RedirectResponse("/")
@@ -513,5 +530,7 @@ def serve(
     """Run the app with uvicorn (blocking)."""
     import uvicorn
 
-    app = create_app(db, data_dir, max_upload_bytes=max_upload_bytes, allow_fetch=allow_fetch)
+    app = create_app(
+        db, data_dir, max_upload_bytes=max_upload_bytes, allow_fetch=allow_fetch, warm=True
+    )
     uvicorn.run(app, host=host, port=port, log_level="info")
