@@ -418,9 +418,9 @@ def unsupported_reasons(text: str, spans: Sequence[Span]) -> list[str]:
         if num not in source:
             reasons.append(f"number {num} not in the citations")
     for name in _CAPITALISED.findall(text):
-        words = [w for w in name.split() if w not in _SENTENCE_START_OK]
-        if words and " ".join(words).lower().replace("’", "'") not in source:
-            reasons.append(f"name {' '.join(words)!r} not in the citations")
+        parts = [w for w in name.split() if w not in _SENTENCE_START_OK]
+        if parts and " ".join(parts).lower().replace("’", "'") not in source:
+            reasons.append(f"name {' '.join(parts)!r} not in the citations")
     words = _words(text)
     if words:
         src_words = _words(source)

@@ -186,8 +186,8 @@ def build_view(analysis: Analysis) -> dict[str, Any]:
             sents.append({"s": s, "cites": _group(marks, s.citations, by_id)})
         briefs.append({"b": b, "story": stories.get(b.story_id or ""), "sentences": sents})
     timeline = []
-    for t in analysis.timeline:
-        timeline.append({"t": t, "sources": _group(marks, t.sources, by_id)})
+    for entry in analysis.timeline:
+        timeline.append({"t": entry, "sources": _group(marks, entry.sources, by_id)})
     articles = []
     for art in analysis.articles:
         view = ArticleView(art, outlet_label(art), marks.by_article.get(art.id, []))
@@ -200,9 +200,10 @@ def build_view(analysis: Analysis) -> dict[str, Any]:
     lean = Counter((a.lean or UNKNOWN) for a in analysis.articles)
     framing = []
     for fr in analysis.framing:
-        art = by_id.get(fr.article_id)
+        owner = by_id.get(fr.article_id)
         terms = Counter(t.text.lower() for t in fr.loaded_terms)
-        framing.append({"f": fr, "label": outlet_label(art) if art else fr.outlet, "terms": terms})
+        label = outlet_label(owner) if owner else fr.outlet
+        framing.append({"f": fr, "label": label, "terms": terms})
     sides = sorted({v.side for v in analysis.voices})
     return {
         "marks": marks,

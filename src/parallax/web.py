@@ -201,7 +201,7 @@ class ArticleIn(BaseModel):
     text: str = Field(..., description="Article body (plain text, or HTML when html=true)")
     title: str | None = None
     outlet: str | None = None
-    published: str | None = Field(None, description="ISO date")
+    published: str | None = Field(default=None, description="ISO date")
     url: str | None = None
     lean: str | None = None
     html: bool = False
@@ -267,7 +267,7 @@ def create_app(
         rows = [
             {"story": s, "events": events.get(s.id, [])} for s in stories if s.level == "storyline"
         ]
-        rows.sort(key=lambda r: str(r["story"].date_end or ""), reverse=True)
+        rows.sort(key=lambda r: str(r["story"].date_end or ""), reverse=True)  # type: ignore[attr-defined]
         return rows
 
     def recluster() -> int:
