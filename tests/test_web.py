@@ -38,6 +38,19 @@ def site(tmp_path_factory, demo_articles):  # type: ignore[no-untyped-def]
     return {"client": client, "store": store, "stories": stories, "root": root, "data": data}
 
 
+@pytest.fixture(scope="module")
+def light(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """An app over an empty store (no models needed) for the safety tests."""
+    root = tmp_path_factory.mktemp("light")
+    data = root / "data"
+    (data / "sub").mkdir(parents=True)
+    (data / "sub" / "ferry.txt").write_text(
+        "Ferry terminal opens\n\n" + "The harbour authority opened the ferry terminal. " * 8
+    )
+    (root / "secret.txt").write_text("top secret " * 50)
+    return {"client": TestClient(create_app(root / "p.db", data, max_upload_bytes=200_000))}
+
+
 def _storyline(site):  # type: ignore[no-untyped-def]
     return max(
         (s for s in site["stories"] if s.level == "storyline"), key=lambda s: len(s.article_ids)
@@ -117,8 +130,8 @@ def test_uploaded_script_is_inert_and_urls_are_not_fetched(site):  # type: ignor
     assert res.text.count("without &#39;..&#39;") == 2 and "top secret" not in res.text
 
 
-def test_oversized_upload_is_rejected_with_413(site):  # type: ignore[no-untyped-def]
-    c = site["client"]
+def test_oversized_upload_is_rejected_with_413(light):  # type: ignore[no-untyped-def]
+    c = light["client"]
     big = "word " * 60_000  # 300 kB > the 200 kB limit of this app
     assert c.post("/upload", data={"text": big}).status_code == 413
     assert c.post("/api/articles", json={"articles": [{"text": big}]}).status_code == 413
@@ -128,6 +141,14 @@ def test_oversized_upload_is_rejected_with_413(site):  # type: ignore[no-untyped
             yield b"x" * 10_000
 
     assert c.post("/api/articles", content=chunks()).status_code == 413
+
+
+def test_empty_store_pages_work(light):  # type: ignore[no-untyped-def]
+    c = light["client"]
+    assert "No stories yet" in c.get("/").text
+    assert c.get("/api/stories").json() == []
+    assert c.get("/search", params={"q": '"<script>'}).status_code == 200
+    assert c.get("/api/search", params={"q": "x"}).json() == []
 
 
 @pytest.mark.parametrize(
@@ -142,14 +163,14 @@ def test_oversized_upload_is_rejected_with_413(site):  # type: ignore[no-untyped
         "/files/C:%5CWindows%5Cwin.ini",
     ],
 )
-def test_path_traversal_is_rejected(site, path: str):  # type: ignore[no-untyped-def]
-    res = site["client"].get(path)
+def test_path_traversal_is_rejected(light, path: str):  # type: ignore[no-untyped-def]
+    res = light["client"].get(path)
     assert res.status_code in (400, 404)
     assert "top secret" not in res.text and "root:" not in res.text
 
 
-def test_files_inside_the_data_folder_can_be_previewed(site):  # type: ignore[no-untyped-def]
-    res = site["client"].get("/files/sub/ferry.txt")
+def test_files_inside_the_data_folder_can_be_previewed(light):  # type: ignore[no-untyped-def]
+    res = light["client"].get("/files/sub/ferry.txt")
     assert res.status_code == 200 and "harbour authority" in res.text
 
 
