@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,15 @@ from parallax.models import UNKNOWN, Analysis, Article, Span
 
 # Colour-blind-safe palette (Okabe–Ito) for sides in the voices chart.
 _PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999")
-_FIXED = {"US government": "#0072B2", "Chinese government": "#D55E00", "NATO": "#009E73"}
+_FIXED = {
+    "US government": "#0072B2",
+    "Chinese government": "#D55E00",
+    "NATO": "#009E73",
+    "unnamed officials": "#CC79A7",
+    "media": "#56B4E9",
+    "unknown": "#999999",
+}
+_OTHERS = ("#E69F00", "#F0E442", "#000000", "#8C564B", "#17BECF")
 
 
 def outlet_label(art: Article) -> str:
@@ -82,11 +90,15 @@ def highlight(text: str, marks: Iterable[Mark]) -> Markup:
     return Markup("".join(out))
 
 
-def side_color(side: str) -> str:
+def side_color(side: str, others: Sequence[str] = ()) -> str:
+    """Fixed colours for the common sides; others by their rank in `others` (no clashes
+    for up to five extra sides), falling back to a hash."""
     if side in _FIXED:
         return _FIXED[side]
+    if side in others:
+        return _OTHERS[list(others).index(side) % len(_OTHERS)]
     digest = int(hashlib.sha1(side.encode()).hexdigest(), 16)
-    return _PALETTE[3 + digest % (len(_PALETTE) - 3)]
+    return _OTHERS[digest % len(_OTHERS)]
 
 
 def voices_svg(analysis: Analysis) -> Markup:
@@ -102,6 +114,7 @@ def voices_svg(analysis: Analysis) -> Markup:
     top = max(sum(w for *_, w in r) for r in rows.values()) or 1
     left, width, bar, gap = 230, 560, 22, 14
     sides = sorted({s for r in rows.values() for _, s, _ in r})
+    others = [s for s in sides if s not in _FIXED]
     height = len(rows) * (bar + gap) + 40 + 20 * ((len(sides) + 3) // 4)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="voices" '
@@ -119,7 +132,7 @@ def voices_svg(analysis: Analysis) -> Markup:
             w = width * words / top
             parts.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{max(w, 1):.1f}" height="{bar}" '
-                f'fill="{side_color(side)}" stroke="#fff"><title>{escape(speaker)} '
+                f'fill="{side_color(side, others)}" stroke="#fff"><title>{escape(speaker)} '
                 f"({escape(side)}): {words} words</title></rect>"
             )
             if w > 70:
@@ -135,7 +148,7 @@ def voices_svg(analysis: Analysis) -> Markup:
     for n, side in enumerate(sides):
         lx, ly = left + (n % 4) * 150, y + (n // 4) * 20
         parts.append(
-            f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{side_color(side)}"/>'
+            f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{side_color(side, others)}"/>'
             f'<text x="{lx + 16}" y="{ly + 11}" class="lbl">{escape(side)}</text>'
         )
     parts.append("</svg>")
@@ -203,7 +216,8 @@ def build_view(analysis: Analysis) -> dict[str, Any]:
         owner = by_id.get(fr.article_id)
         terms = Counter(t.text.lower() for t in fr.loaded_terms)
         label = outlet_label(owner) if owner else fr.outlet
-        framing.append({"f": fr, "label": label, "terms": terms})
+        title = owner.title if owner else ""
+        framing.append({"f": fr, "label": label, "terms": terms, "title": title})
     sides = sorted({v.side for v in analysis.voices})
     return {
         "marks": marks,
@@ -217,6 +231,6 @@ def build_view(analysis: Analysis) -> dict[str, Any]:
         "lean": lean.most_common(),
         "framing": framing,
         "voices_svg": voices_svg(analysis),
-        "side_colors": {s: side_color(s) for s in sides},
+        "side_colors": {s: side_color(s, sides) for s in sides},
         "storylines": [s for s in analysis.stories if s.level == "storyline"],
     }
