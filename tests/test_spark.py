@@ -279,6 +279,14 @@ def test_results_load_into_the_store(
     assert any(a.published is None for a in articles)  # the undated JSONL record
 
 
+def test_no_usable_input_is_reported_not_raised(spark: Any, tmp_path: Path) -> None:
+    from parallax.spark.job import run_job
+
+    stats = run_job([str(tmp_path / "missing.warc.gz")], str(tmp_path / "out"), master="local[2]")
+    assert stats["articles"] == 0 and stats["problems"] == 1 and "skipped" in stats["note"]
+    assert _table(tmp_path / "out", "problems")[0]["reason"] == "no such file or folder"
+
+
 def test_entry_point_help_and_bad_arguments() -> None:
     ok = subprocess.run(
         [sys.executable, "-m", "parallax.spark.job", "--help"],

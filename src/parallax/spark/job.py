@@ -19,6 +19,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -137,10 +138,19 @@ def _ingest(spark: Any, inputs: Sequence[str], out: str, stats: dict[str, Any]) 
         ingested.unpersist()
     else:
         _write(problems.coalesce(1), f"{out}/problems")
-        empty = spark.createDataFrame([], "id string, published string")
-        _write(empty, f"{out}/articles", partitioned=True)
-    stats["articles"] = _read(spark, f"{out}/articles").count()
-    stats["problems"] = spark.read.parquet(f"{out}/problems").count()
+        shutil.rmtree(f"{out}/articles", ignore_errors=True)  # no stale articles of a former run
+    stats["articles"] = _count(spark, f"{out}/articles")
+    stats["problems"] = _count(spark, f"{out}/problems")
+
+
+def _count(spark: Any, path: str) -> int:
+    """Rows in a written table; 0 when nothing was written (Spark cannot read an empty folder)."""
+    from pyspark.errors import AnalysisException
+
+    try:
+        return int(_read(spark, path).count())
+    except AnalysisException:
+        return 0
 
 
 def _annotate(spark: Any, out: str, stats: dict[str, Any], per_task: int) -> None:
@@ -344,6 +354,9 @@ def run_job(
     for stage in STAGES:
         if stage not in stages:
             continue
+        if stage != "ingest" and stats.get("articles", 1) == 0:
+            stats["note"] = "no articles: later stages skipped (see problems/)"
+            break
         t = time.perf_counter()
         runners[stage]()
         stats[f"{stage}_s"] = round(time.perf_counter() - t, 2)
