@@ -191,6 +191,8 @@ def run(data_dir: Path, limit: int | None = None) -> list[EvalResult]:
     empty = sum(1 for o in ours if not o.strip())
     for name, (gens, seconds) in systems.items():
         metrics: dict[str, Any] = {**rouge(gens, refs), **framing_bias(gens, refs, vad)}
+        # Arousal sums grow with output length: report length so the two are read together.
+        metrics["mean words"] = sum(len(g.split()) for g in gens) / max(1, len(gens))
         notes = name
         if name.startswith("ours"):
             notes += (
