@@ -98,9 +98,16 @@ def test_clicking_a_contradiction_highlights_both_sides(server, tmp_path):  # ty
             art_b = lit_b.first.evaluate("e => e.closest('article').id")
             assert art_a != art_b and art_a.startswith("art-") and art_b.startswith("art-")
             assert lit_a.first.is_visible()
+            assert page.locator("#jump").is_visible()  # the jump bar names both outlets
             shot = tmp_path / "story.png"
             page.screenshot(path=str(shot))
             shutil.copy(shot, SHOT)
+            page.click("#jump-b")  # jump to the other side: it is lit and in view
+            page.wait_for_timeout(100)
+            assert lit_b.first.evaluate(
+                "e => { const r = e.getBoundingClientRect();"
+                " return r.top >= 0 && r.bottom <= window.innerHeight; }"
+            )
             page.evaluate("window.scrollTo(0, 0)")
             page.screenshot(path=str(SHOT.with_name("parallax_story_top.png")))
             assert shot.stat().st_size > 10_000
