@@ -361,13 +361,16 @@ def serve(
         str, typer.Option(help="Interface to bind (loopback by default).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    allow_fetch: Annotated[
+        bool, typer.Option("--allow-fetch", help="Let the app download URLs users submit (off by default).")
+    ] = False,
 ) -> None:
     """Run the web app: stories, story reports, articles, search, upload, JSON API (/docs)."""
     from parallax.web import serve as run_server
 
     data_dir.mkdir(parents=True, exist_ok=True)
     out.print(f"Parallax on http://{host}:{port}  (store {db}, data {data_dir.resolve()})")
-    run_server(db=db, data_dir=data_dir, host=host, port=port)
+    run_server(db=db, data_dir=data_dir, host=host, port=port, allow_fetch=allow_fetch)
 
 
 spark_app = typer.Typer(
@@ -383,7 +386,7 @@ def spark_run(
     ],
     out_dir: Annotated[str, typer.Option("--out", help="Output folder for Parquet tables.")],
     master: Annotated[str, typer.Option(help="Spark master URL.")] = "local[2]",
-    window_days: Annotated[int, typer.Option(help="Event time window in days.")] = 7,
+    window_days: Annotated[int, typer.Option(help="Blocking window in days (clustering uses the shipped ClusterParams).")] = 7,
     load_db: Annotated[
         Path | None, typer.Option("--load-db", help="Load the results into this SQLite store.")
     ] = None,
