@@ -262,3 +262,16 @@ def test_text_api_errors_are_clear():
         article_from_text("   ")
     art = article_from_text(f"Buses expand\n\n{BODY}")
     assert art.title == "Buses expand" and art.outlet == UNKNOWN
+
+
+def test_html_without_metadata_takes_no_caption_date_or_paragraph_as_outlet():
+    caption = "<p>State Department spokesman Ned Price speaks in Washington on Aug. 18, 2021. (Getty Images)</p>"
+    paras = "".join(
+        f"<p>The council met and voted on plan number {i} for buses, officials said after meeting {i}.</p>"
+        for i in range(6)
+    )
+    art = article_from_html(
+        f"<html><head><title>Buses</title></head><body><article><h1>Buses</h1>{caption}{paras}</article></body></html>"
+    )
+    assert art.published is None and "no dateline" in art.date_reason
+    assert art.outlet == UNKNOWN

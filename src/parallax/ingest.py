@@ -67,7 +67,9 @@ def _language_identifier() -> Any:
 
 
 def detect_language(text: str) -> tuple[str, float]:
-    lang, prob = _language_identifier().classify(text[:1500])  # plenty for language ID; it dominated ingest time
+    lang, prob = _language_identifier().classify(
+        text[:1500]
+    )  # plenty for language ID; it dominated ingest time
     return str(lang), float(prob)
 
 
@@ -214,7 +216,14 @@ def article_from_html(
         raise IngestError("empty HTML")
     try:
         doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=False
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            # Only dates the page states as metadata: a full-text search took a 2021 photo caption
+            # as the publication date of a 2023 article.
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception as exc:  # trafilatura/lxml raise many types on broken markup
         raise IngestError(f"malformed HTML ({type(exc).__name__})") from None
@@ -225,6 +234,9 @@ def article_from_html(
     if not text.strip():
         raise IngestError("no main article text found in HTML")
     meta = {k: data.get(k) for k in ("title", "author", "date", "sitename", "url")}
+    site = str(meta.get("sitename") or "").strip()
+    if len(site.split()) > 6 or site.endswith((".", "!", "?")) or (site and site in text[:300]):
+        meta["sitename"] = None  # trafilatura falls back to page text when there is no site name
     body = text
     title = (meta.get("title") or "").strip()
     if title and not body.startswith(title):
