@@ -7,6 +7,7 @@ the claims, never the raw text again.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Sequence
@@ -39,27 +40,40 @@ class Comparison:
     seconds: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
 
-def _framing(annotated: Sequence[AnnotatedArticle], claims: Sequence[Claim]) -> list[Framing]:
+def _framing(
+    annotated: Sequence[AnnotatedArticle],
+    claims: Sequence[Claim],
+    sentence_vectors: Sequence[np.ndarray] | None = None,
+) -> list[Framing]:
     """framing.py is another module; compare works (with empty framing) without it."""
     try:
         from parallax.framing import framing_for
     except ImportError:
         return []
+    vectors = (
+        dict(zip([a.id for a in annotated], sentence_vectors, strict=False))
+        if sentence_vectors
+        else {}
+    )
     out = []
     for ann in annotated:
         try:
             mine = [c for c in claims if c.article_id == ann.id]
-            out.append(framing_for(ann, mine))
+            out.append(framing_for(ann, mine, sentence_vectors=vectors.get(ann.id)))
         except Exception as exc:
             log.warning("framing failed for %s: %s", ann.id, exc)
     return out
 
 
 def compare(
-    annotated: Sequence[AnnotatedArticle], sentence_vectors: Sequence[np.ndarray] | None = None
+    annotated: Sequence[AnnotatedArticle],
+    sentence_vectors: Sequence[np.ndarray] | None = None,
+    events: Sequence[Sequence[str]] | None = None,
 ) -> Comparison:
     """Compare the articles of one story. `sentence_vectors` (from parallax.embed) are
-    reused when given; otherwise sentences and clauses are embedded here."""
+    reused when given; otherwise sentences and clauses are embedded here. `events` (lists
+    of article ids) make omissions count only outlets covering the same event: a piece
+    on the briefings does not "omit" the later Munich meeting."""
     from parallax.align import align, embed_claims, sentence_lookup
     from parallax.claims import extract_claims
     from parallax.conflicts import find_conflicts
@@ -86,11 +100,23 @@ def compare(
     lap("align")
     conflicts = find_conflicts(annotated, units, sent)
     lap("conflicts")
-    omissions = find_omissions(annotated, facts)
+    if events:
+        omissions = []
+        for ids in events:
+            members = [a for a in annotated if a.id in set(ids)]
+            scoped = [
+                dataclasses.replace(
+                    f, support=tuple(s for s in f.support if s.article_id in set(ids))
+                )
+                for f in facts
+            ]
+            omissions.extend(find_omissions(members, [f for f in scoped if f.support]))
+    else:
+        omissions = find_omissions(annotated, facts)
     lap("omissions")
     voices = voices_of(annotated)
     lap("voices")
-    framing = _framing(annotated, claims)
+    framing = _framing(annotated, claims, sentence_vectors)
     lap("framing")
     return Comparison(
         facts=Records(facts),

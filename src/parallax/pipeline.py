@@ -116,7 +116,10 @@ def analyze(
             for story in groups:
                 ids = list(story.article_ids) if story else list(by_id)
                 members = [by_id[i] for i in ids if i in by_id]
-                comparison = compare(members, [sent_vecs[a.id] for a in members])
+                events = [list(e.article_ids) for e in stories if story and e.parent_id == story.id]
+                comparison = compare(
+                    members, [sent_vecs[a.id] for a in members], events=events or None
+                )
                 for key in merged:
                     merged[key].extend(getattr(comparison, key))
                 claims.extend(comparison.claims)
