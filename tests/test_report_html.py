@@ -154,3 +154,12 @@ def test_injected_article_is_neutralised_in_markdown():
     md = render_markdown(_evil_analysis())
     assert "<script>" not in md and "<img" not in md
     assert "&lt;script&gt;" in md
+
+
+@pytest.mark.slow
+def test_omissions_are_judged_within_an_event(demo):  # type: ignore[no-untyped-def]
+    """The briefing pieces (Epoch Times) do not 'omit' the later Munich meeting."""
+    assert demo.omissions
+    assert all(o.outlet != "The Epoch Times" for o in demo.omissions)
+    wsws = [o for o in demo.omissions if o.outlet == "World Socialist Web Site"]
+    assert any("no apology" in o.fact_text for o in wsws)

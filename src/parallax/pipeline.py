@@ -66,8 +66,7 @@ def analyze(
     stages: Sequence[str] = STAGES,
     progress: Any = no_progress,
 ) -> Analysis:
-    """Run the stages in order over the inputs; later stages see earlier results only."""
-    stages = available_stages(stages)
+    """Ingest the inputs, then run the later stages over the articles."""
     with progress("ingest", 0) as tick:
         ingested: IngestResult = ingest_paths(
             paths, sidecar=sidecar, ratings=ratings, progress=tick
@@ -75,12 +74,29 @@ def analyze(
     store = Store(db) if db else None
     if store is not None and ingested.articles:
         store.upsert_articles(ingested.articles)
+    return analyze_articles(
+        ingested.articles, store, problems=ingested.problems, stages=stages, progress=progress
+    )
+
+
+def analyze_articles(
+    articles: Sequence[Article],
+    store: Store | None = None,
+    *,
+    problems: Sequence[Any] = (),
+    stages: Sequence[str] = STAGES,
+    progress: Any = no_progress,
+) -> Analysis:
+    """The stages after ingest, for articles already in hand (files, store or upload).
+
+    Comparison runs per storyline, with omissions judged per event inside it.
+    """
+    stages = available_stages(stages)
     result: dict[str, Any] = {
-        "articles": Records(ingested.articles),
-        "problems": Records(ingested.problems),
+        "articles": Records(articles),
+        "problems": Records(problems),
         "stages": ("ingest",),
     }
-    articles = ingested.articles
     if not articles or "annotate" not in stages:
         return Analysis(**result)
 
@@ -88,6 +104,7 @@ def analyze(
     result.update(annotated=Records(annotated), entities=Records(entities))
     result["stages"] += ("annotate",)
 
+    stories: list[Any] = []
     if "cluster" in stages:
         from parallax.cluster import cluster, docs_from_annotated
         from parallax.embed import article_vectors
@@ -96,8 +113,6 @@ def analyze(
         stories = cluster(docs_from_annotated(annotated, vectors))
         result["stories"] = Records(stories)
         result["stages"] += ("cluster",)
-    else:
-        stories = []
 
     if "compare" in stages:
         from parallax.compare import compare
@@ -111,7 +126,6 @@ def analyze(
         merged: dict[str, list[Any]] = {
             k: [] for k in ("facts", "conflicts", "omissions", "framing", "voices")
         }
-        claims: list[Any] = []
         with progress("compare", len(groups)) as tick:
             for story in groups:
                 ids = list(story.article_ids) if story else list(by_id)
@@ -122,21 +136,19 @@ def analyze(
                 )
                 for key in merged:
                     merged[key].extend(getattr(comparison, key))
-                claims.extend(comparison.claims)
                 tick(1)
         for key, values in merged.items():
             result[key] = Records(values)
         result["stages"] += ("compare",)
 
-        if "timeline" in stages:
-            from parallax.timeline import build_timeline
+    if "timeline" in stages:
+        from parallax.timeline import build_timeline
 
-            result["timeline"] = Records(build_timeline(annotated))
-            result["stages"] += ("timeline",)
-        if "brief" in stages:
-            from parallax.brief import build_briefs
+        result["timeline"] = Records(build_timeline(annotated))
+        result["stages"] += ("timeline",)
+    if "brief" in stages and "compare" in result["stages"]:
+        from parallax.brief import build_briefs
 
-            partial = Analysis(**result)
-            result["briefs"] = Records(build_briefs(partial))
-            result["stages"] += ("brief",)
+        result["briefs"] = Records(build_briefs(Analysis(**result)))
+        result["stages"] += ("brief",)
     return Analysis(**result)

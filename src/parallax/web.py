@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from parallax.models import Analysis, Article, Records, Story
+from parallax.models import Analysis, Article, Story
 from parallax.store import Store
 
 CACHE_SIZE = 32  # analysed stories kept in memory
@@ -33,42 +33,10 @@ MAX_FETCH_BYTES = 5_000_000
 
 
 def analyze_articles(articles: Sequence[Article], store: Store | None = None) -> Analysis:
-    """The pipeline's stages after ingest, for articles already in hand (store or upload)."""
-    from parallax.pipeline import annotate_articles, available_stages
+    """The pipeline's stages after ingest (one wiring for CLI and web: parallax.pipeline)."""
+    from parallax.pipeline import analyze_articles as run_stages
 
-    stages = available_stages()
-    result: dict[str, Any] = {"articles": Records(articles), "stages": ("ingest",)}
-    if not articles or "annotate" not in stages:
-        return Analysis(**result)
-    annotated, entities = annotate_articles(articles, store)
-    result.update(annotated=Records(annotated), entities=Records(entities))
-    result["stages"] += ("annotate",)
-    if "cluster" in stages:
-        from parallax.cluster import cluster, docs_from_annotated
-        from parallax.embed import article_vectors
-
-        vectors = article_vectors(annotated, store=store)
-        result["stories"] = Records(cluster(docs_from_annotated(annotated, vectors)))
-        result["stages"] += ("cluster",)
-    if "compare" in stages:
-        from parallax.compare import compare
-        from parallax.embed import sentence_vectors
-
-        comparison = compare(annotated, sentence_vectors(annotated, store=store))
-        for key in ("facts", "conflicts", "omissions", "framing", "voices"):
-            result[key] = Records(getattr(comparison, key))
-        result["stages"] += ("compare",)
-    if "timeline" in stages:
-        from parallax.timeline import build_timeline
-
-        result["timeline"] = Records(build_timeline(annotated))
-        result["stages"] += ("timeline",)
-    if "brief" in stages and "compare" in result["stages"]:
-        from parallax.brief import build_briefs
-
-        result["briefs"] = Records(build_briefs(Analysis(**result)))
-        result["stages"] += ("brief",)
-    return Analysis(**result)
+    return run_stages(articles, store)
 
 
 def recluster_store(store: Store) -> list[Story]:
