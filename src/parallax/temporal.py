@@ -23,30 +23,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from parallax.models import TimeExpression
+from parallax.quantities import NUMBER_WORDS
 
 WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
 _MONTH_RE = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_NUM_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "a": 1,
-    "an": 1,
-    "couple": 2,
-    "few": 3,
-}
+# Counts in "two weeks ago", "a few days later": the shared number words plus vague counts.
+_NUM_WORDS = {**NUMBER_WORDS, "a": 1, "an": 1, "couple": 2, "few": 3}
 _FUTURE = re.compile(
     r"\b(will|would|is due|are due|plans? to|is to|are to|to be held|next|upcoming|scheduled)\b",
     re.I,
