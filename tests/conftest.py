@@ -20,6 +20,17 @@ NBC = "003_6092bbde9e6dba06.txt"
 WSWS = "004_2e4714a1960eeb2a.txt"
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Stop at once, with one clear line, when ../shared is missing (tests must not skip silently)."""
+    missing = [str(p) for p in (CORPUS, DATA) if not p.is_dir()]
+    if missing:
+        pytest.exit(
+            f"shared data not found: {', '.join(missing)} "
+            "(put the shared folder beside the checkout or set PARALLAX_SHARED)",
+            returncode=4,
+        )
+
+
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     if not CORPUS.is_dir():

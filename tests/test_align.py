@@ -8,16 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import CORPUS
 from parallax.align import K, align, candidate_pairs, embed_claims, neutrality_key
 from parallax.claims import extract_claims
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "balloon"
 
 
 @lru_cache(maxsize=1)
 def aligned():
-    if not CORPUS.is_dir():
-        pytest.skip("demo corpus not present")
     from parallax.annotate import annotate
     from parallax.embed import sentence_vectors
     from parallax.ingest import ingest_paths

@@ -7,16 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CORPUS
 from parallax.claims import ClaimUnit, extract_claims
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "balloon"
 pytestmark = pytest.mark.slow
 
 
 @lru_cache(maxsize=1)
 def units() -> tuple[tuple[ClaimUnit, ...], dict[str, str]]:
-    if not CORPUS.is_dir():
-        pytest.skip("demo corpus not present")
     from parallax.annotate import annotate
     from parallax.ingest import ingest_paths
 

@@ -9,12 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import CORPUS as DEMO
 from parallax.cluster import ClusterDoc, ClusterParams, StoryIndex, cluster, docs_from_articles
 from parallax.models import Story
 
-DEMO = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "balloon"
-if not DEMO.is_dir():
-    DEMO = Path("/work/shared/corpus/balloon")
 UNRELATED = Path(__file__).parent / "fixtures" / "unrelated"
 
 

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
 
+from conftest import CORPUS
 from parallax.compare import Comparison, compare
 from parallax.models import AnnotatedArticle, Article, Records
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "balloon"
 
 
 @lru_cache(maxsize=1)
 def demo() -> Comparison:
-    if not CORPUS.is_dir():
-        pytest.skip("demo corpus not present")
     from parallax.compare import compare_paths
 
     return compare_paths([str(CORPUS)])

@@ -7,16 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CORPUS
 from parallax.compare import Comparison, compare_paths
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "balloon"
 pytestmark = pytest.mark.slow
 
 
 @lru_cache(maxsize=1)
 def demo() -> Comparison:
-    if not CORPUS.is_dir():
-        pytest.skip("demo corpus not present")
     return compare_paths([str(CORPUS)])
 
 

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
+from conftest import DATA
 from parallax.evaluation.brief import SPLIT_DIR, framing_bias, parse_source, run, target_text
-
-DATA = Path(os.environ.get("PARALLAX_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-DATA = DATA / "data"
 
 
 def test_parse_source_and_target():

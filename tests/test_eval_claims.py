@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from parallax.evaluation import default_data_dir
+from conftest import DATA
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -45,12 +45,9 @@ def test_fixture_precision_recall_floors():
 
 
 def test_claimdiff_eval_subset():
-    data = default_data_dir()
-    if not (data / "claimdiff").is_dir():
-        pytest.skip("ClaimDiff not present")
     from parallax.evaluation.claims import run
 
-    results = run(data, limit=60)
+    results = run(DATA, limit=60)
     metrics = {r.metric: r for r in results}
     assert "aligned->strengthen F1" in metrics and "majority baseline: 3-way accuracy" in metrics
     for r in results:

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
-from parallax.evaluation import default_data_dir
+from conftest import DATA
 from parallax.evaluation.events import bcubed, load_ecbplus, pairwise, parse_ecb_date, run
-
-DATA = default_data_dir()
-if not (DATA / "ecbplus").is_dir():
-    DATA = Path("/work/shared/data")
-HAS_ECB = (DATA / "ecbplus").is_dir()
 
 
 def test_bcubed_and_pairwise_on_a_worked_example() -> None:
@@ -43,7 +37,6 @@ def test_ecb_dates_are_parsed_from_free_text_or_left_unknown() -> None:
     assert parse_ecb_date(None) is None and parse_ecb_date("") is None
 
 
-@pytest.mark.skipif(not HAS_ECB, reason="ECB+ data not present")
 def test_loader_reads_topic_and_subtopics() -> None:
     docs = load_ecbplus(DATA, [36])
     assert {d.subtopic for d in docs} == {"36ecb", "36ecbplus"}
@@ -52,7 +45,6 @@ def test_loader_reads_topic_and_subtopics() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not HAS_ECB, reason="ECB+ data not present")
 def test_run_on_one_test_topic_scores_both_levels() -> None:
     results = run(DATA, limit=1)
     by_metric = {r.metric: r for r in results}

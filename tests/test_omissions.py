@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
 
+from conftest import CORPUS
 from parallax.models import UNKNOWN, AnnotatedArticle, Article, Fact, FactSupport, Span
 from parallax.omissions import find_omissions
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "balloon"
 
 
 def _ann(aid: str, outlet: str) -> AnnotatedArticle:
@@ -48,8 +46,6 @@ def test_two_outlets_have_no_omissions():
 
 @lru_cache(maxsize=1)
 def demo():
-    if not CORPUS.is_dir():
-        pytest.skip("demo corpus not present")
     from parallax.compare import compare_paths
 
     return compare_paths([str(CORPUS)])

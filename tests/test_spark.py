@@ -18,11 +18,9 @@ from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.slow
+from conftest import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "balloon"
-if not CORPUS.is_dir():
-    CORPUS = Path("/work/shared/corpus/balloon")
+pytestmark = pytest.mark.slow
 
 UNDATED = (
     "The regional orchestra of Tampere announced a new season of free concerts in parks. "

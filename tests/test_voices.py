@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CORPUS
 from parallax.voices import side_of, side_of_name, voices_of
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "balloon"
 
 
 def test_rule_table():
@@ -26,8 +25,6 @@ def test_rule_table():
 
 @lru_cache(maxsize=1)
 def demo():
-    if not CORPUS.is_dir():
-        pytest.skip("demo corpus not present")
     from parallax.annotate import annotate
     from parallax.ingest import ingest_paths
 

@@ -362,7 +362,10 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     allow_fetch: Annotated[
-        bool, typer.Option("--allow-fetch", help="Let the app download URLs users submit (off by default).")
+        bool,
+        typer.Option(
+            "--allow-fetch", help="Let the app download URLs users submit (off by default)."
+        ),
     ] = False,
 ) -> None:
     """Run the web app: stories, story reports, articles, search, upload, JSON API (/docs)."""
@@ -386,7 +389,10 @@ def spark_run(
     ],
     out_dir: Annotated[str, typer.Option("--out", help="Output folder for Parquet tables.")],
     master: Annotated[str, typer.Option(help="Spark master URL.")] = "local[2]",
-    window_days: Annotated[int, typer.Option(help="Blocking window in days (clustering uses the shipped ClusterParams).")] = 7,
+    window_days: Annotated[
+        int,
+        typer.Option(help="Blocking window in days (clustering uses the shipped ClusterParams)."),
+    ] = 7,
     load_db: Annotated[
         Path | None, typer.Option("--load-db", help="Load the results into this SQLite store.")
     ] = None,
