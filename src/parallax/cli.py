@@ -294,7 +294,7 @@ def stories_show(story_id: str, db: DbOpt = Path("parallax.db")) -> None:
 @app.command("eval")
 def eval_cmd(
     task: Annotated[
-        str, typer.Argument(help="quotes, loaded_language, events, claims, brief, or all")
+        str, typer.Argument(help="quotes, loaded_language, events, stream, claims, brief, or all")
     ],
     data: Annotated[
         Path | None, typer.Option("--data", help="Folder with the public data sets.")

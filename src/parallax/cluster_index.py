@@ -126,7 +126,7 @@ class _CentroidTable:
             keep = [(r, sid) for r, sid in enumerate(self.ids) if sid is not None]
             self.matrix = np.ascontiguousarray(self.matrix[[r for r, _ in keep]])
             self.ids = [sid for _, sid in keep]
-            self.row = {sid: r for r, sid in enumerate(self.ids)}
+            self.row = {sid: r for r, (_, sid) in enumerate(keep)}
 
     def nearest(self, vec: np.ndarray, k: int) -> list[tuple[str, float]]:
         n = len(self.ids)

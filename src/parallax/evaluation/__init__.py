@@ -15,7 +15,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class EvalResult:
-    task: str  # quotes, loaded_language, events, claims, brief
+    task: str  # quotes, loaded_language, events, stream, claims, brief
     metric: str  # e.g. "speaker F1 (exact)"
     ours: float
     reference: float | None  # the paper's number, None where the paper gives none
@@ -27,7 +27,7 @@ class EvalResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-TASKS = ("quotes", "loaded_language", "events", "claims", "brief")
+TASKS = ("quotes", "loaded_language", "events", "stream", "claims", "brief")
 
 
 def default_data_dir() -> Path:
