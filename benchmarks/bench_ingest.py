@@ -36,7 +36,9 @@ def make_inputs(root: Path, n: int) -> dict[str, list[Path]]:
             (html_dir / f"{i:06d}.html").write_text(
                 f"<html><head><title>Article {i}</title></head><body><article>{paras}</article></body></html>"
             )
-            fh.write(json.dumps({"text": text, "outlet": "Bench", "published": "2023-02-19"}) + "\n")
+            fh.write(
+                json.dumps({"text": text, "outlet": "Bench", "published": "2023-02-19"}) + "\n"
+            )
     return {"text": [txt_dir], "html": [html_dir], "jsonl": [jsonl]}
 
 
@@ -51,7 +53,9 @@ def main() -> None:
             secs = time.perf_counter() - start
             rows.append((fmt, len(result.articles), len(result.problems), secs))
     base = rows[0][1] / rows[0][3]
-    print(f"{'format':<8} {'articles':>8} {'problems':>8} {'seconds':>8} {'articles/s':>11} {'vs text':>8}")
+    print(
+        f"{'format':<8} {'articles':>8} {'problems':>8} {'seconds':>8} {'articles/s':>11} {'vs text':>8}"
+    )
     for fmt, arts, probs, secs in rows:
         rate = arts / secs
         print(f"{fmt:<8} {arts:>8} {probs:>8} {secs:>8.2f} {rate:>11.1f} {rate / base:>7.2f}x")

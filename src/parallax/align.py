@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -37,8 +38,8 @@ def embed_claims(
     sent_vec: dict[tuple[str, int], np.ndarray] = {}
     if sentence_vectors is not None:
         for ann, vecs in zip(annotated, sentence_vectors, strict=False):
-            for s, v in zip(ann.sentences, vecs, strict=False):
-                sent_vec[(ann.id, s.index)] = np.asarray(v, dtype=np.float32)
+            for sent, v in zip(ann.sentences, vecs, strict=False):
+                sent_vec[(ann.id, sent.index)] = np.asarray(v, dtype=np.float32)
     need: dict[str, int] = {}
     for u in units:
         s = u.sentence
@@ -70,6 +71,7 @@ def neighbours(vectors: np.ndarray, k: int = K) -> tuple[np.ndarray, np.ndarray]
     n, dim = vectors.shape
     k = min(k + 1, n)
     x = np.ascontiguousarray(vectors, dtype=np.float32)
+    index: Any
     if n > HNSW_ABOVE:
         index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efSearch = 64

@@ -34,7 +34,7 @@ def year_hint(articles: Sequence[Article]) -> int | None:
 def annotate_doc(doc: Any, article: Article, hint: int | None = None) -> AnnotatedArticle:
     """All annotations of one article from its parsed Doc (names are per-article here)."""
     aid = article.id
-    sentences = []
+    sentences: list[Sentence] = []
     for sent in doc.sents:
         text = sent.text.strip()
         if not text:

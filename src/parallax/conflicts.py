@@ -17,6 +17,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 
@@ -294,7 +295,7 @@ def polarity_conflicts(units: Sequence[ClaimUnit], vec: SentVec) -> list[Conflic
             if len(f.verb) >= 5:
                 index[_stem(f.verb)].append((u, f.patient))
     generic = {"be", "have", "do", "make", "get", "take", "go", "see", "say", "able", "appear"}
-    out = {}
+    out: dict[Any, Any] = {}
     for neg in units:
         if not neg.claim.negated or neg.denied:
             continue
@@ -490,7 +491,7 @@ def _person_map(annotated: Sequence[AnnotatedArticle]) -> dict[str, str]:
         for m in a.mentions
         if m.label == "PERSON" and " " in m.canonical
     }
-    out = {}
+    out: dict[str, str] = {}
     for name in full:
         for tok in name.split():
             out.setdefault(tok, name)

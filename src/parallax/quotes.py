@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from parallax.entities import PRONOUNS, People, canonical_place, doc_text
 from parallax.models import Quote
@@ -338,7 +338,7 @@ class QuoteFinder:
                 spk = (canon, who, cs - label.end(), cs - label.end() + len(who))
             if not direct and _title_case(self.text[cs:ce]):
                 cue, spk = None, (None, None, None, None)  # a name ("Meet the Press"), not speech
-            kind = "direct" if direct else "partial"
+            kind: Literal["direct", "indirect", "partial"] = "direct" if direct else "partial"
             q = Quote(
                 self.aid,
                 kind,

@@ -26,6 +26,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from parallax.evaluation import EvalResult
 
@@ -60,7 +61,7 @@ def predict_pairs(pairs: Sequence[tuple[str, str]]) -> list[PairResult]:
     from parallax.claims import extract_claims
     from parallax.conflicts import find_conflicts
 
-    arts = {}
+    arts: dict[str, Any] = {}
     for a, b in pairs:
         for text, outlet in ((a, "Outlet A"), (b, "Outlet B")):
             art = _article(text, outlet)

@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -276,7 +277,7 @@ def run(data_dir: Path, limit: int | None = None) -> list[EvalResult]:
         n_pred = len(set(pred))
         for name, fn in (("B-cubed", bcubed), ("pairwise", pairwise)):
             p, r, f = fn(pred, gold[level])
-            extra = {
+            extra: dict[str, Any] = {
                 "precision": round(p, 4),
                 "recall": round(r, 4),
                 "clusters": n_pred,

@@ -140,16 +140,21 @@ def score_document(text: str, gold: list[Gold], pred: list[Quote], tally: Tally)
                     )
                     for q in ps
                 ]
-                pspan = [(q, s) for q, s in pspan if s[0] is not None and s[1] is not None]
-                gspan = [(g, g.source if role == "source" else g.cue) for g in gs]
-                gspan = [(g, s) for g, s in gspan if s is not None]
+                spans_p: list[tuple[Quote, tuple[int, int]]] = [
+                    (q, (s[0], s[1])) for q, s in pspan if s[0] is not None and s[1] is not None
+                ]
+                spans_g: list[tuple[Gold, tuple[int, int]]] = [
+                    (g, s)
+                    for g in gs
+                    if (s := (g.source if role == "source" else g.cue)) is not None
+                ]
 
                 def hit(q: Quote, qs: tuple[int, int], g: Gold, gsp: tuple[int, int]) -> bool:
-                    return _overlap((q.start, q.end), g.content) and same(qs, gsp)  # type: ignore[arg-type]
+                    return bool(_overlap((q.start, q.end), g.content) and same(qs, gsp))
 
-                tp_p = sum(1 for q, s in pspan if any(hit(q, s, g, gsp) for g, gsp in gspan))
-                tp_g = sum(1 for g, gsp in gspan if any(hit(q, s, g, gsp) for q, s in pspan))
-                tally.add(f"{role} {mode}", tp_p, len(pspan), tp_g, len(gspan))
+                tp_p = sum(1 for q, s in spans_p if any(hit(q, s, g, gsp) for g, gsp in spans_g))
+                tp_g = sum(1 for g, gsp in spans_g if any(hit(q, s, g, gsp) for q, s in spans_p))
+                tally.add(f"{role} {mode}", tp_p, len(spans_p), tp_g, len(spans_g))
 
 
 def _article(text: str, name: str) -> Article:

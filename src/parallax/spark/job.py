@@ -382,7 +382,7 @@ def load_into_store(out_dir: str | os.PathLike[str], db: str | os.PathLike[str])
     from parallax.store import Store
 
     root = Path(out_dir)
-    store = Store(db)
+    store = Store(Path(db))
     counts = {"articles": 0, "annotations": 0, "vectors": 0, "stories": 0}
 
     def batches(name: str, partitioned: bool = True) -> Any:
@@ -401,12 +401,12 @@ def load_into_store(out_dir: str | os.PathLike[str], db: str | os.PathLike[str])
         articles.update({a.id: a for a in chunk})
     annotated_by_id: dict[str, Any] = {}
     for rows in batches("annotations"):
-        chunk = [
+        annotated = [
             annotated_from(articles[r["id"]], r["annotation"]) for r in rows if r["id"] in articles
         ]
-        store.put_annotations(chunk, ANNOTATOR_VERSION)
-        counts["annotations"] += len(chunk)
-        annotated_by_id.update({a.id: a for a in chunk})
+        store.put_annotations(annotated, ANNOTATOR_VERSION)
+        counts["annotations"] += len(annotated)
+        annotated_by_id.update({a.id: a for a in annotated})
     for rows in batches("embeddings"):
         vectors = {
             text_key(lead_text(annotated_by_id[r["id"]])): np.asarray(r["vector"], dtype=np.float32)
@@ -416,9 +416,9 @@ def load_into_store(out_dir: str | os.PathLike[str], db: str | os.PathLike[str])
         store.put_vectors(KIND, vectors)  # warms the embedding cache for later runs
         counts["vectors"] += len(vectors)
     for rows in batches("stories", partitioned=False):
-        chunk = [from_plain(Story, json.loads(r["data"])) for r in rows]
-        store.save_stories(chunk)
-        counts["stories"] += len(chunk)
+        stories = [from_plain(Story, json.loads(r["data"])) for r in rows]
+        store.save_stories(stories)
+        counts["stories"] += len(stories)
     return counts
 
 
