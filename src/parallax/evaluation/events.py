@@ -21,7 +21,7 @@ import pickle
 import random
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -225,7 +225,25 @@ def agglomerative(docs: Sequence[ClusterDoc], threshold: float) -> list[str]:
 # ---------------------------------------------------------------- run
 
 
-def _baseline_thresholds() -> dict[str, float]:
+def baseline_extra(
+    metric: Callable[[Sequence[str], Sequence[str]], tuple[float, float, float]],
+    docs: Sequence[ClusterDoc],
+    gold: Sequence[str],
+    threshold: float,
+    tuned_on: str,
+) -> dict[str, Any]:
+    """The embedding-only baseline scored with `metric`, as EvalResult.extra fields."""
+    bp, br, bf = metric(agglomerative(docs, threshold), gold)
+    return {
+        "baseline": f"embedding-only average-link agglomerative, threshold tuned on {tuned_on}",
+        "baseline_threshold": threshold,
+        "baseline_precision": round(bp, 4),
+        "baseline_recall": round(br, 4),
+        "baseline_f1": round(bf, 4),
+    }
+
+
+def baseline_thresholds() -> dict[str, float]:
     from importlib import resources
 
     try:
@@ -257,7 +275,7 @@ def run(data_dir: Path, limit: int | None = None) -> list[EvalResult]:
     long_stories = cluster(docs, long_params)
     ids = [d.id for d in docs]
     gold = {"event": [d.subtopic for d in raw], "storyline": [str(d.topic) for d in raw]}
-    base_thr = _baseline_thresholds()
+    base_thr = baseline_thresholds()
 
     # Order effects: the same docs fed one by one in a shuffled order.
     from parallax.cluster_index import StoryIndex
@@ -293,14 +311,7 @@ def run(data_dir: Path, limit: int | None = None) -> list[EvalResult]:
             )
             thr = base_thr.get(level)
             if thr is not None:
-                bp, br, bf = fn(agglomerative(docs, thr), gold[level])
-                extra.update(
-                    baseline="embedding-only average-link agglomerative, threshold tuned on topics 1-35",
-                    baseline_threshold=thr,
-                    baseline_precision=round(bp, 4),
-                    baseline_recall=round(br, 4),
-                    baseline_f1=round(bf, 4),
-                )
+                extra.update(baseline_extra(fn, docs, gold[level], thr, "topics 1-35"))
             results.append(
                 EvalResult(
                     "events",

@@ -35,7 +35,14 @@ import numpy as np
 
 from parallax.cluster import ClusterDoc, ClusterParams, cluster, docs_from_articles
 from parallax.evaluation import EvalResult
-from parallax.evaluation.events import agglomerative, bcubed, labels_from, pairwise
+from parallax.evaluation.events import (
+    agglomerative,
+    baseline_extra,
+    baseline_thresholds,
+    bcubed,
+    labels_from,
+    pairwise,
+)
 from parallax.models import Article
 
 CRAWL = Path("neus/data/raw_crawled/headline_11_2021-10-19_crawled_all.jsonl")
@@ -127,18 +134,6 @@ def stream_cluster_docs(docs: Sequence[StreamDoc], cache_dir: Path | None) -> li
     return out
 
 
-def scores(
-    docs: Sequence[ClusterDoc], raw: Sequence[StreamDoc], params: ClusterParams
-) -> dict[str, float]:
-    """Event B-cubed P/R/F1 against AllSides stories, and storyline topic purity."""
-    stories = cluster(docs, params)
-    ids = [d.id for d in docs]
-    ev = bcubed(labels_from(stories, ids, "event"), [d.story for d in raw])
-    sl_pred = labels_from(stories, ids, "storyline")
-    purity = bcubed(sl_pred, [d.topic for d in raw])[0]
-    return {"event_p": ev[0], "event_r": ev[1], "event_f1": ev[2], "storyline_purity": purity}
-
-
 def run(data_dir: Path, limit: int | None = None) -> list[EvalResult]:
     """Cluster the test months (or the first `limit` stories of them) and score them."""
     raw = load_stream(Path(data_dir), "test")
@@ -160,7 +155,7 @@ def run(data_dir: Path, limit: int | None = None) -> list[EvalResult]:
     pred = labels_from(stories, ids, "event")
     split = f"AllSides stream {raw[0].date}..{raw[-1].date}"
     note = f"{len(docs)} articles in {len(set(gold))} stories; params: {params.provenance}"
-    thr = _stream_baseline()
+    thr = baseline_thresholds().get("stream_event")
     results = []
     for name, fn in (("B-cubed", bcubed), ("pairwise", pairwise)):
         p, r, f = fn(pred, gold)
@@ -172,14 +167,7 @@ def run(data_dir: Path, limit: int | None = None) -> list[EvalResult]:
             "cluster_seconds": round(t_cluster, 3),
         }
         if thr is not None:
-            bp, br, bf = fn(agglomerative(docs, thr), gold)
-            extra.update(
-                baseline="embedding-only average-link agglomerative, threshold tuned on the tune months",
-                baseline_threshold=thr,
-                baseline_precision=round(bp, 4),
-                baseline_recall=round(br, 4),
-                baseline_f1=round(bf, 4),
-            )
+            extra.update(baseline_extra(fn, docs, gold, thr, "the tune months"))
         results.append(
             EvalResult(
                 "stream",
@@ -194,7 +182,8 @@ def run(data_dir: Path, limit: int | None = None) -> list[EvalResult]:
                 extra,
             )
         )
-    purity = bcubed(labels_from(stories, ids, "storyline"), [d.topic for d in raw])[0]
+    storylines = labels_from(stories, ids, "storyline")
+    purity = bcubed(storylines, [d.topic for d in raw])[0]
     results.append(
         EvalResult(
             "stream",
@@ -206,23 +195,10 @@ def run(data_dir: Path, limit: int | None = None) -> list[EvalResult]:
             len(docs),
             0.0,
             "1.0 = no storyline mixes two AllSides topics",
-            {"storylines": len(set(labels_from(stories, ids, "storyline")))},
+            {"storylines": len(set(storylines))},
         )
     )
     return results
-
-
-def _stream_baseline() -> float | None:
-    from importlib import resources
-
-    try:
-        raw = json.loads(
-            resources.files("parallax").joinpath("resources/cluster_params.json").read_text("utf-8")
-        )
-        value = raw.get("baseline", {}).get("stream_event")
-        return float(value) if value is not None else None
-    except (OSError, ValueError):
-        return None
 
 
 def _agglomerative_f1(docs: Sequence[ClusterDoc], raw: Sequence[StreamDoc], thr: float) -> float:
