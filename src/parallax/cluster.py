@@ -1,10 +1,12 @@
 """Story clustering: articles -> storylines ▸ events, incremental and batch.
 
 Every article is compared with the *centroids* of recent stories (never with
-all stored articles), using one combined similarity of four signals:
-embedding cosine, rarity-weighted entity overlap (TF-IDF cosine), title
-similarity (rapidfuzz) and time proximity. Weights and thresholds are tuned on
-ECB+ topics 1-35 by eval/tune_events.py and read from
+all stored articles) on four signals: embedding cosine, rarity-weighted
+entity overlap (TF-IDF cosine), title similarity (rapidfuzz) and time
+proximity. The two levels combine them differently (cluster_index.Signals):
+events by a weighted mean, storylines by content damped by the time gap.
+Event parameters are tuned on ECB+ topics 1-35, storyline ones on ECB+ and the
+AllSides stream's early months, by eval/tune_events.py, and read from
 resources/cluster_params.json. See docs/clustering.md for the algorithm and
 its order effects.
 """
@@ -53,7 +55,7 @@ class ClusterDoc:
 
 @dataclass(frozen=True)
 class ClusterParams:
-    """Weights of the four signals and the two assignment thresholds."""
+    """Weights of the four signals, the time rule of each level and the two thresholds."""
 
     w_cos: float = 0.6
     w_ent: float = 0.2
@@ -63,7 +65,9 @@ class ClusterParams:
     storyline_threshold: float = 0.45
     event_window_days: int = 7
     storyline_window_days: int = 30
-    time_scale_days: float = 3.0  # time signal = exp(-gap / scale)
+    time_scale_days: float = 3.0  # event time signal = exp(-gap / scale)
+    storyline_time_scale_days: float = 30.0  # storyline damping uses exp(-gap / this)
+    storyline_damping: float = 0.5  # share of a storyline score that the time gap can remove
     candidates: int = 20  # nearest centroids scored per level
     max_active: int = 20000  # cap on searchable stories per level (LRU beyond the window)
     provenance: str = "defaults (untuned)"

@@ -4,9 +4,9 @@ Inside one block (time window x LSH bucket) stories come from `cluster.cluster`
 unchanged. A story can still span blocks: its articles fell on both sides of a
 window boundary or a random hyperplane. Here every block story is scored against
 the nearest stories of the same level from *other* blocks with the product's own
-combination (`cluster_index.Signals.combined`: embedding cosine of centroids,
-TF-IDF entity cosine, title similarity, time proximity) and merged when the score
-passes that level's threshold and the time gap is within the level's window.
+combination (`cluster_index.Signals.score`: embedding cosine of centroids,
+TF-IDF entity cosine, title similarity, time proximity, combined each level's
+way) and merged when the score passes that level's threshold and the time gap is within the level's window.
 Decisions made inside a block are never undone. Merged events pull their
 storylines together, so every event still sits inside one storyline.
 """
@@ -73,11 +73,10 @@ def _clean_title(title: str) -> str:
 
 
 def _time_scale(p: ClusterParams, level: str) -> float:
-    """The clustering's time scale for a level (StoryIndex owns the rule; fall back to the param)."""
+    """The clustering's time scale for a level (StoryIndex owns the rule)."""
     from parallax.cluster_index import StoryIndex
 
-    rule = getattr(StoryIndex(None, p), "_time_scale", None)
-    return float(rule(level)) if rule else max(p.time_scale_days, 1e-6)
+    return float(StoryIndex(None, p)._time_scale(level))
 
 
 def merge_block_stories(
@@ -155,7 +154,7 @@ def merge_block_stories(
                     sig = Signals(
                         float(sims[off, j]), ent_cos(a["counts"], b["counts"]), title, time_sig
                     )
-                    if sig.combined(p) >= threshold and uf.union(a["id"], b["id"]):
+                    if sig.score(level, p) >= threshold and uf.union(a["id"], b["id"]):
                         merges += 1
         if level == "event":  # an event lives in one storyline: merged events join their storylines
             for it in group:
