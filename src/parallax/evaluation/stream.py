@@ -12,9 +12,11 @@ checked).
 
 Articles carry the AllSides story date (all three share it) and their outlet;
 the text is the title and the lead paragraphs AllSides crawled (~90 words).
-Split by time: stories before 2021-08-01 are for tuning (so far only the
-embedding-only agglomerative baseline's threshold, via `tune_baseline`; the
-shipped clustering parameters are still ECB+-tuned), later ones test. The
+Split by time: stories before 2021-08-01 are for tuning (eval/tune_events.py:
+the event weights and threshold, the storyline threshold under a purity floor,
+and the embedding-only baseline's threshold via `tune_baseline`), later ones
+test. Because all three articles of a story share its date, the stream teaches
+"a day apart = another event"; the tuner leaves time damping to policy. The
 paper (Lee et al. 2022) does not cluster, so there is no reference number; the
 baseline is printed next to ours.
 """
