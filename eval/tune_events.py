@@ -13,8 +13,9 @@ Two stages, because each level has the labels that fit it:
    the event level's alone. ECB+ alone chose a time weight of 1: most of its
    documents are undated, so time costs nothing there, while in a dated stream
    it merged same-day stories.
-2. Storylines, with the event parameters fixed: the threshold, on the mean of ECB+ event F1, ECB+ storyline F1 (topic) and the
-   AllSides stream's event F1 (tune months, before 2021-08-01), among settings
+2. Storylines, with the event parameters fixed: the threshold, on the mean of
+   ECB+ event F1, ECB+ storyline F1 (topic) and the AllSides stream's event F1
+   (tune months, before 2021-08-01), among settings
    whose stream storylines stay pure: B-cubed precision against AllSides' topic
    tag >= PURITY_FLOOR. ECB+ topics are far apart, so alone it rewards merging
    everything in the window; the stream has the same-week near misses. As a

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
@@ -76,6 +77,13 @@ class ClusterParams:
     def default(cls) -> ClusterParams:
         """The tuned parameters shipped in resources/cluster_params.json, else the defaults."""
         return _shipped_params()
+
+    def time_signal(self, gap_days: int | None, level: str) -> float | None:
+        """exp(-gap / the level's time scale); None when the gap is unknown."""
+        if gap_days is None:
+            return None
+        scale = self.time_scale_days if level == "event" else self.storyline_time_scale_days
+        return math.exp(-gap_days / max(scale, 1e-6))
 
     def replace(self, **changes: Any) -> ClusterParams:
         data = asdict(self)

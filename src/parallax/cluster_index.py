@@ -17,7 +17,7 @@ import json
 import math
 import zlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -172,12 +172,11 @@ class Signals:
 
     def combined(self, p: ClusterParams) -> float:
         """Event score: weighted mean of the known signals (unknown ones are left out)."""
-        parts = [
-            (p.w_cos, self.cos),
-            (p.w_ent, self.ent),
-            (p.w_title, self.title),
-            (p.w_time, self.time),
-        ]
+        return self._mean(
+            (p.w_cos, self.cos), (p.w_ent, self.ent), (p.w_title, self.title), (p.w_time, self.time)
+        )
+
+    def _mean(self, *parts: tuple[float, float | None]) -> float:
         used = [(w, s) for w, s in parts if s is not None and w > 0]
         total = sum(w for w, _ in used)
         return sum(w * s for w, s in used) / total if total else self.cos
@@ -195,10 +194,7 @@ class Signals:
         there the candidates already share a storyline, and a day or two apart is
         real evidence for the same event.
         """
-        parts = [(p.w_cos, self.cos), (p.w_ent, self.ent)]
-        used = [(w, s) for w, s in parts if s is not None and w > 0]
-        total = sum(w for w, _ in used)
-        content = sum(w * s for w, s in used) / total if total else self.cos
+        content = self._mean((p.w_cos, self.cos), (p.w_ent, self.ent))
         if self.title is not None and p.w_title > 0:
             above = max(0.0, (self.title - TITLE_CHANCE) / (1.0 - TITLE_CHANCE))
             content = min(1.0, content + p.w_title * above)
@@ -282,14 +278,8 @@ class StoryIndex:
         title_sig = None
         if title and state.titles:
             title_sig = max(fuzz.token_set_ratio(title, t) for t in state.clean_titles()) / 100.0
-        gap = state.gap_days(doc.date)
-        time_sig = None if gap is None else math.exp(-gap / self._time_scale(state.level))
+        time_sig = self.params.time_signal(state.gap_days(doc.date), state.level)
         return Signals(cos, ent, title_sig, time_sig)
-
-    def _time_scale(self, level: str) -> float:
-        p = self.params
-        scale = p.time_scale_days if level == "event" else p.storyline_time_scale_days
-        return max(scale, 1e-6)
 
     def _entity_norm(self, state: _State) -> float:
         """Norm of the story's TF-IDF entity vector, recomputed when the story or the IDFs moved."""
@@ -328,16 +318,12 @@ class StoryIndex:
                 continue
             sig = self.signals(doc, state, doc_idf, title)
             if level == "event":  # the storyline way needs the storyline's time scale
-                sl_sig = self._with_gap(sig, gap, "storyline")
+                sl_sig = replace(sig, time=p.time_signal(gap, "storyline"))
                 scores[sid] = (sig.combined(p), sl_sig.storyline(p))
             else:
                 own = sig.storyline(p)
                 scores[sid] = (own, own)
         return scores
-
-    def _with_gap(self, sig: Signals, gap: int | None, level: str) -> Signals:
-        time_sig = None if gap is None else math.exp(-gap / self._time_scale(level))
-        return Signals(sig.cos, sig.ent, sig.title, time_sig)
 
     # ------------------------------------------------------------ assignment
     def _assign(self, doc: ClusterDoc) -> tuple[str, str]:

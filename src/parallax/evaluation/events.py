@@ -140,20 +140,26 @@ def ecb_articles(docs: Sequence[EcbDoc]) -> list[Article]:
 
 def ecb_cluster_docs(docs: Sequence[EcbDoc], cache_dir: Path | None = None) -> list[ClusterDoc]:
     """Features through the product path (`docs_from_articles`), optionally cached on disk."""
-    cache = None
-    if cache_dir is not None:
-        import hashlib
+    key = "|".join(d.id for d in docs) + _feature_mode()
+    return cached_features(
+        "ecb_docs", key, cache_dir, lambda: docs_from_articles(ecb_articles(docs))
+    )
 
-        key = hashlib.sha1(("|".join(d.id for d in docs) + _feature_mode()).encode()).hexdigest()[
-            :16
-        ]
-        cache = Path(cache_dir) / f"ecb_docs_{key}.pkl"
-        if cache.exists():
-            return pickle.loads(cache.read_bytes())
-    out = docs_from_articles(ecb_articles(docs))
-    if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_bytes(pickle.dumps(out))
+
+def cached_features(
+    name: str, key: str, cache_dir: Path | None, compute: Callable[[], list[ClusterDoc]]
+) -> list[ClusterDoc]:
+    """`compute()`, pickled under cache_dir as NAME_<hash of key>.pkl and reused when present."""
+    if cache_dir is None:
+        return compute()
+    import hashlib
+
+    cache = Path(cache_dir) / f"{name}_{hashlib.sha1(key.encode()).hexdigest()[:16]}.pkl"
+    if cache.exists():
+        return pickle.loads(cache.read_bytes())
+    out = compute()
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_bytes(pickle.dumps(out))
     return out
 
 

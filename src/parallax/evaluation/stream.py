@@ -24,10 +24,8 @@ baseline is printed next to ours.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
-import pickle
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,6 +40,7 @@ from parallax.evaluation.events import (
     baseline_extra,
     baseline_thresholds,
     bcubed,
+    cached_features,
     labels_from,
     pairwise,
 )
@@ -123,17 +122,10 @@ def stream_articles(docs: Sequence[StreamDoc]) -> list[Article]:
 
 def stream_cluster_docs(docs: Sequence[StreamDoc], cache_dir: Path | None) -> list[ClusterDoc]:
     """Features through the product path (annotate + embed), optionally cached on disk."""
-    cache = None
-    if cache_dir is not None:
-        key = hashlib.sha1("|".join(d.id for d in docs).encode()).hexdigest()[:16]
-        cache = Path(cache_dir) / f"stream_docs_{key}.pkl"
-        if cache.exists():
-            return pickle.loads(cache.read_bytes())
-    out = docs_from_articles(stream_articles(docs))
-    if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_bytes(pickle.dumps(out))
-    return out
+    key = "|".join(d.id for d in docs)
+    return cached_features(
+        "stream_docs", key, cache_dir, lambda: docs_from_articles(stream_articles(docs))
+    )
 
 
 def run(data_dir: Path, limit: int | None = None) -> list[EvalResult]:

@@ -6,7 +6,8 @@ window boundary or a random hyperplane. Here every block story is scored against
 the nearest stories of the same level from *other* blocks with the product's own
 combination (`cluster_index.Signals.score`: embedding cosine of centroids,
 TF-IDF entity cosine, title similarity, time proximity, combined each level's
-way) and merged when the score passes that level's threshold and the time gap is within the level's window.
+way) and merged when the score passes that level's threshold and the time gap
+is within the level's window.
 Decisions made inside a block are never undone. Merged events pull their
 storylines together, so every event still sits inside one storyline.
 """
@@ -72,13 +73,6 @@ def _clean_title(title: str) -> str:
         return str(default_process(title))
 
 
-def _time_scale(p: ClusterParams, level: str) -> float:
-    """The clustering's time scale for a level (StoryIndex owns the rule)."""
-    from parallax.cluster_index import StoryIndex
-
-    return float(StoryIndex(None, p)._time_scale(level))
-
-
 def merge_block_stories(
     rows: Sequence[dict[str, Any]], params: ClusterParams | None = None
 ) -> tuple[list[Story], int]:
@@ -124,7 +118,6 @@ def merge_block_stories(
         ("event", p.event_window_days, p.event_threshold),
         ("storyline", p.storyline_window_days, p.storyline_threshold),
     ):
-        scale = _time_scale(p, level)
         group = [it for it in items if it["level"] == level]
         if len({it["block"] for it in group}) < 2:
             continue
@@ -150,7 +143,7 @@ def merge_block_stories(
                         if a["clean"] and b["clean"]
                         else None
                     )
-                    time_sig = None if gap is None else math.exp(-gap / scale)
+                    time_sig = p.time_signal(gap, level)
                     sig = Signals(
                         float(sims[off, j]), ent_cos(a["counts"], b["counts"]), title, time_sig
                     )
