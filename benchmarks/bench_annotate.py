@@ -14,9 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from parallax.annotate import annotate
-from parallax.embed import sentence_vectors
-from parallax.ingest import ingest_paths
+from parallax.annotate.core import annotate
+from parallax.annotate.embed import sentence_vectors
+from parallax.ingest.core import ingest_paths
 from parallax.models import Article
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "balloon"

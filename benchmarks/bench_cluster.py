@@ -20,8 +20,8 @@ from collections import Counter
 
 import numpy as np
 
-from parallax.cluster import ClusterDoc, ClusterParams
-from parallax.cluster_index import StoryIndex, _State
+from parallax.stories import ClusterDoc, ClusterParams
+from parallax.stories.index import StoryIndex, _State
 
 DIM = 384
 START = dt.date(2022, 1, 1)

@@ -20,10 +20,10 @@ import resource
 import time
 from pathlib import Path
 
-from parallax.annotate import annotate
-from parallax.compare import compare
-from parallax.embed import sentence_vectors
-from parallax.ingest import ingest_paths
+from parallax.annotate.core import annotate
+from parallax.annotate.embed import sentence_vectors
+from parallax.compare.core import compare
+from parallax.ingest.core import ingest_paths
 from parallax.models import Article
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "balloon"

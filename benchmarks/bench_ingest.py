@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from parallax.ingest import ingest_paths
+from parallax.ingest.core import ingest_paths
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "balloon"
 

@@ -91,8 +91,8 @@ def run_mode(mode: str, folder: Path, cluster: bool) -> dict[str, Any]:
     t0 = time.perf_counter()
     warm = folder.parent / "warmup"
     if mode == "single":
-        from parallax.annotate import annotate
-        from parallax.embed import article_vectors
+        from parallax.annotate.core import annotate
+        from parallax.annotate.embed import article_vectors
         from parallax.spark.io import read_warc, row_to_article
 
         def ingest(where: Path) -> list[Any]:
@@ -111,8 +111,8 @@ def run_mode(mode: str, folder: Path, cluster: bool) -> dict[str, Any]:
         vectors = article_vectors(annotated)
         seconds["annotate"] = time.perf_counter() - t
         if cluster:
-            from parallax.cluster import cluster as run_cluster
-            from parallax.cluster import docs_from_annotated
+            from parallax.stories import cluster as run_cluster
+            from parallax.stories import docs_from_annotated
 
             t = time.perf_counter()
             run_cluster(docs_from_annotated(annotated, vectors))

@@ -1,6 +1,6 @@
 """Web app throughput: the cached story page of the demo corpus under concurrent clients.
 
-Starts `parallax.web.serve` in a subprocess on a free loopback port over a fresh SQLite
+Starts `parallax.apps.web.serve` in a subprocess on a free loopback port over a fresh SQLite
 store holding the demo corpus, times the first (cold: analysis + render) story request,
 then sends N requests (default 1,000) from C concurrent httpx clients (default 4).
 Prints requests/s, p50/p95/max latency, error count, and the server's peak RSS.
@@ -32,13 +32,13 @@ def _free_port() -> int:
 
 
 def _prepare(root: Path) -> str:
-    from parallax.ingest import ingest_paths
+    from parallax.apps.web import assign_store
+    from parallax.ingest.core import ingest_paths
     from parallax.store import Store
-    from parallax.web import recluster_store
 
     store = Store(root / "bench.db")
     store.upsert_articles(ingest_paths([CORPUS]).articles)
-    stories = recluster_store(store)
+    stories = assign_store(store)
     return max((s for s in stories if s.level == "storyline"), key=lambda s: len(s.article_ids)).id
 
 
@@ -63,7 +63,7 @@ def main() -> None:
         prep = time.perf_counter() - t0
         port = _free_port()
         code = (
-            "from pathlib import Path; from parallax.web import serve; "
+            "from pathlib import Path; from parallax.apps.web import serve; "
             f"serve(Path({str(root / 'bench.db')!r}), Path({str(root / 'data')!r}), port={port})"
         )
         env = {**os.environ, "HF_HUB_OFFLINE": "1"}

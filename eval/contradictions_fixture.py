@@ -40,10 +40,10 @@ def load(path: Path = FIXTURE) -> list[dict]:
 
 def predict(rows: list[dict]) -> list[set[str]]:
     """Conflict kinds the product finds for each pair (one batch through the models)."""
-    from parallax.align import sentence_lookup
-    from parallax.annotate import annotate
-    from parallax.claims import extract_claims
-    from parallax.conflicts import find_conflicts
+    from parallax.annotate.core import annotate
+    from parallax.compare.align import sentence_lookup
+    from parallax.compare.claims import extract_claims
+    from parallax.compare.conflicts import find_conflicts
 
     arts = []
     for r in rows:

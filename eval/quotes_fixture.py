@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from parallax.annotate import annotate
+from parallax.annotate.core import annotate
 from parallax.evaluation.quotes import score_fixture
-from parallax.ingest import ingest_paths
+from parallax.ingest.core import ingest_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "balloon"

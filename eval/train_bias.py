@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from parallax.bias_model import ALL_FEATURES, DEFAULT_C, featurize, fit
+from parallax.compare.bias_model import ALL_FEATURES, DEFAULT_C, featurize, fit
 from parallax.evaluation import default_data_dir
 from parallax.evaluation.loaded_language import provenance, read_babe
 from parallax.nlp import EMBEDDING_MODEL, SPACY_MODEL

@@ -46,7 +46,6 @@ from pathlib import Path
 
 import numpy as np
 
-from parallax.cluster import ClusterParams, cluster
 from parallax.evaluation import default_data_dir
 from parallax.evaluation.events import (
     TRAIN_TOPICS,
@@ -57,6 +56,7 @@ from parallax.evaluation.events import (
     load_ecbplus,
 )
 from parallax.evaluation.stream import SPLIT_DATE, load_stream, stream_cluster_docs, tune_baseline
+from parallax.stories import ClusterParams, cluster
 
 OUT = Path(__file__).resolve().parents[1] / "src/parallax/resources/cluster_params.json"
 

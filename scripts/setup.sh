@@ -13,7 +13,7 @@ fi
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 # torch first: an unpinned or transitive torch would pull gigabytes of CUDA wheels.
 pip install --quiet torch==2.13.0
-pip install --quiet -e ".[dev]"
+pip install --quiet -e ".[all,dev]"
 
 # Headless Chromium for the browser test (Debian package; Playwright's own download cannot work offline).
 if ! command -v chromium >/dev/null 2>&1; then

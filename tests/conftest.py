@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,14 @@ EPOCH_2 = "001_ca44ee2e5bdd01a9.txt"
 UNKNOWN_OUTLET = "002_bf76b8945c5b62ff.txt"
 NBC = "003_6092bbde9e6dba06.txt"
 WSWS = "004_2e4714a1960eeb2a.txt"
+
+
+def analyze_as_one_story(paths: list[Path]) -> Any:
+    """The runner's per-story analysis of all articles under `paths` (no clustering)."""
+    from parallax.runner import Pipeline
+
+    pipeline = Pipeline()
+    return pipeline.analyze_story(pipeline.annotate(pipeline.ingest(paths).articles))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -40,7 +49,7 @@ def corpus_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def demo_articles(corpus_dir: Path):  # type: ignore[no-untyped-def]
-    from parallax.ingest import ingest_paths
+    from parallax.ingest.core import ingest_paths
 
     result = ingest_paths([corpus_dir])
     assert not result.problems

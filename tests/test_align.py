@@ -9,15 +9,15 @@ import numpy as np
 import pytest
 
 from conftest import CORPUS
-from parallax.align import K, align, candidate_pairs, embed_claims, neutrality_key
-from parallax.claims import extract_claims
+from parallax.compare.align import K, align, candidate_pairs, embed_claims, neutrality_key
+from parallax.compare.claims import extract_claims
 
 
 @lru_cache(maxsize=1)
 def aligned():
-    from parallax.annotate import annotate
-    from parallax.embed import sentence_vectors
-    from parallax.ingest import ingest_paths
+    from parallax.annotate.core import annotate
+    from parallax.annotate.embed import sentence_vectors
+    from parallax.ingest.core import ingest_paths
 
     articles = ingest_paths([str(CORPUS)]).articles
     ann = annotate(articles)

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, EPOCH_1, NBC, WSWS
-from parallax.annotate import ANNOTATOR_VERSION, annotate
-from parallax.ingest import ingest_paths
+from parallax.annotate.core import ANNOTATOR_VERSION, annotate
+from parallax.ingest.core import ingest_paths
 from parallax.models import Article
 from parallax.store import Store
 

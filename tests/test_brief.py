@@ -6,13 +6,13 @@ import dataclasses
 
 import pytest
 
-from parallax.brief import check_brief, unsupported_reasons
+from parallax.brief.brief import check_brief, unsupported_reasons
 from parallax.models import Brief, BriefSentence, Span
 
 
 @pytest.fixture(scope="module")
 def demo(demo_articles):  # type: ignore[no-untyped-def]
-    from parallax.web import cached_analysis
+    from parallax.apps.web import cached_analysis
 
     return cached_analysis(list(demo_articles.values()))
 
@@ -107,7 +107,7 @@ def test_rewrite_checker_rejects_unsupported_sentences(text: str, reason: str):
 
 
 def test_llm_rewrite_is_off_without_url(monkeypatch):
-    from parallax.brief import rewrite_with_llm
+    from parallax.brief.brief import rewrite_with_llm
 
     monkeypatch.delenv("PARALLAX_LLM_URL", raising=False)
     b = Brief(None, (BriefSentence("summary", SRC[0].text, tuple(SRC), ("X",)),))

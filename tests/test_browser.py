@@ -47,14 +47,14 @@ def _free_port() -> int:
 def server(tmp_path_factory, demo_articles):  # type: ignore[no-untyped-def]
     import uvicorn
 
+    from parallax.apps.web import assign_store, create_app
     from parallax.store import Store
-    from parallax.web import create_app, recluster_store
 
     root = tmp_path_factory.mktemp("browser")
     (root / "data").mkdir()
     store = Store(root / "p.db")
     store.upsert_articles(demo_articles.values())
-    stories = recluster_store(store)
+    stories = assign_store(store)
     story = max((s for s in stories if s.level == "storyline"), key=lambda s: len(s.article_ids))
     port = _free_port()
     app = create_app(root / "p.db", root / "data")

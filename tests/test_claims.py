@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from parallax.claims import ClaimUnit, extract_claims
+from parallax.compare.claims import ClaimUnit, extract_claims
 
 pytestmark = pytest.mark.slow
 
 
 @lru_cache(maxsize=1)
 def units() -> tuple[tuple[ClaimUnit, ...], dict[str, str]]:
-    from parallax.annotate import annotate
-    from parallax.ingest import ingest_paths
+    from parallax.annotate.core import annotate
+    from parallax.ingest.core import ingest_paths
 
     articles = ingest_paths([str(CORPUS)]).articles
     names = {a.id: Path(a.source).name[:3] for a in articles}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from parallax.cli import app
+from parallax.apps.cli import app
 
 runner = CliRunner()
 

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from conftest import CORPUS as DEMO
-from parallax.cluster import ClusterDoc, ClusterParams, StoryIndex, cluster, docs_from_articles
 from parallax.models import Story
+from parallax.runner import Pipeline
+from parallax.stories import ClusterDoc, ClusterParams, StoryIndex, cluster
 
 UNRELATED = Path(__file__).parent / "fixtures" / "unrelated"
 
@@ -19,11 +20,12 @@ UNRELATED = Path(__file__).parent / "fixtures" / "unrelated"
 @lru_cache(maxsize=1)
 def _docs() -> tuple[dict[str, ClusterDoc], dict[str, ClusterDoc]]:
     """(balloon docs by file prefix "000".., unrelated docs by file stem), computed once."""
-    from parallax.ingest import ingest_paths
+    from parallax.ingest.core import ingest_paths
 
     paths = sorted(DEMO.glob("*.txt")) + sorted(UNRELATED.glob("*.txt"))
     articles = ingest_paths(paths).articles
-    docs = docs_from_articles(articles)
+    pipeline = Pipeline()
+    docs = pipeline.cluster_docs(pipeline.annotate(articles))
     by_source = {Path(a.source).name: d for a, d in zip(articles, docs, strict=True)}
     balloon = {name[:3]: d for name, d in by_source.items() if (DEMO / name).exists()}
     other = {Path(name).stem: d for name, d in by_source.items() if (UNRELATED / name).exists()}
@@ -105,7 +107,7 @@ def _incremental(docs: list[ClusterDoc], store=None) -> list[Story]:
 
 @pytest.mark.slow
 def test_incremental_equals_batch_on_demo_corpus() -> None:
-    from parallax.cluster import order_key
+    from parallax.stories import order_key
 
     balloon, _ = _docs()
     names = _names()

@@ -6,24 +6,23 @@ from functools import lru_cache
 
 import pytest
 
-from conftest import CORPUS
-from parallax.compare import Comparison, compare
+from conftest import CORPUS, analyze_as_one_story
+from parallax.compare.core import compare
 from parallax.models import AnnotatedArticle, Article, Records
+from parallax.runner import StoryAnalysis
 
 
 @lru_cache(maxsize=1)
-def demo() -> Comparison:
-    from parallax.compare import compare_paths
-
-    return compare_paths([str(CORPUS)])
+def demo() -> StoryAnalysis:
+    return analyze_as_one_story([CORPUS])
 
 
 @pytest.mark.slow
 def test_comparison_tables():
     c = demo()
     for name in ("facts", "conflicts", "omissions", "voices", "claims"):
-        records = getattr(c, name)
-        assert isinstance(records, Records) and len(records) > 0, name
+        records = Records(getattr(c, name))
+        assert len(records) > 0, name
         assert len(records.to_df()) == len(records)
     assert set(c.conflicts.to_df()["kind"]) >= {
         "number", "place", "polarity", "name_title", "quote_wording", "assessment",
@@ -35,7 +34,7 @@ def test_comparison_tables():
 def test_framing_is_filled_when_framing_module_exists():
     c = demo()
     try:
-        import parallax.framing  # noqa: F401
+        import parallax.compare.framing  # noqa: F401
     except ImportError:
         assert len(c.framing) == 0
     else:

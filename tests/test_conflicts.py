@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS
-from parallax.compare import Comparison, compare_paths
+from conftest import CORPUS, analyze_as_one_story
+from parallax.runner import StoryAnalysis
 
 pytestmark = pytest.mark.slow
 
 
 @lru_cache(maxsize=1)
-def demo() -> Comparison:
-    return compare_paths([str(CORPUS)])
+def demo() -> StoryAnalysis:
+    return analyze_as_one_story([CORPUS])
 
 
 def _file(article_id: str) -> str:
@@ -24,7 +24,7 @@ def _file(article_id: str) -> str:
 
 @lru_cache(maxsize=1)
 def _ids() -> dict[str, str]:
-    from parallax.ingest import ingest_paths
+    from parallax.ingest.core import ingest_paths
 
     return {a.id: Path(a.source).name[:3] for a in ingest_paths([str(CORPUS)]).articles}
 
@@ -111,7 +111,7 @@ def test_shoot_down_date_not_a_conflict():
 
 
 def test_every_conflict_is_cross_article_verbatim_and_explained():
-    from parallax.ingest import ingest_paths
+    from parallax.ingest.core import ingest_paths
 
     texts = {a.id: a.text for a in ingest_paths([str(CORPUS)]).articles}
     assert demo().conflicts

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from conftest import CORPUS
-from parallax.annotate import annotate
-from parallax.embed import KIND, article_vectors, embed_texts, sentence_vectors, text_key
-from parallax.ingest import ingest_paths
+from parallax.annotate.core import annotate
+from parallax.annotate.embed import KIND, article_vectors, embed_texts, sentence_vectors, text_key
+from parallax.ingest.core import ingest_paths
 from parallax.store import Store
 
 pytestmark = pytest.mark.slow

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, EPOCH_1, EPOCH_2, NBC, UNKNOWN_OUTLET, WSWS
-from parallax.annotate import annotate
-from parallax.entities import resolve_entities
-from parallax.ingest import ingest_paths
+from parallax.annotate.core import annotate
+from parallax.annotate.entities import resolve_entities
+from parallax.ingest.core import ingest_paths
 from parallax.models import AnnotatedArticle
 
 pytestmark = pytest.mark.slow

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.slow
 
 @lru_cache(maxsize=1)
 def _annotated() -> dict[str, AnnotatedArticle]:
-    from parallax.annotate import annotate
-    from parallax.ingest import ingest_paths
+    from parallax.annotate.core import annotate
+    from parallax.ingest.core import ingest_paths
 
     wanted = {EPOCH_1, NBC, WSWS}
     arts = [a for a in ingest_paths([CORPUS]).articles if Path(a.source).name in wanted]
@@ -29,7 +29,7 @@ def _annotated() -> dict[str, AnnotatedArticle]:
 
 @lru_cache(maxsize=8)
 def _framing(name: str) -> Framing:
-    from parallax.framing import framing_for
+    from parallax.compare.framing import framing_for
 
     return framing_for(_annotated()[name])
 
@@ -60,7 +60,7 @@ def test_wsws_loaded_terms_in_own_voice() -> None:
 
 def test_quote_spans_exclude_words() -> None:
     """The same word stops counting once a quote span covers it."""
-    from parallax.framing import loaded_terms
+    from parallax.compare.framing import loaded_terms
 
     art = _annotated()[WSWS].article
     free = loaded_terms(art, [])
@@ -90,8 +90,8 @@ def test_wsws_more_biased_and_less_sourced_than_nbc() -> None:
 
 
 def test_framing_with_claims_counts_attribution() -> None:
-    from parallax.claims import claims_only, extract_claims
-    from parallax.framing import framing_for
+    from parallax.compare.claims import claims_only, extract_claims
+    from parallax.compare.framing import framing_for
 
     ann = _annotated()[NBC]
     claims = claims_only(extract_claims([ann]))
@@ -102,7 +102,7 @@ def test_framing_with_claims_counts_attribution() -> None:
 
 
 def test_sentence_bias_orders_loaded_above_neutral() -> None:
-    from parallax.framing import sentence_bias
+    from parallax.compare.framing import sentence_bias
 
     scores = sentence_bias(
         [
@@ -116,7 +116,7 @@ def test_sentence_bias_orders_loaded_above_neutral() -> None:
 
 
 def test_bad_input_does_not_crash() -> None:
-    from parallax.framing import framing_for, loaded_terms
+    from parallax.compare.framing import framing_for, loaded_terms
 
     art = dataclasses.replace(_annotated()[NBC].article, text="", paragraphs=(), title="")
     assert loaded_terms(art, [(5, 2), (0, 999)]) == ()
@@ -138,8 +138,8 @@ def test_model_json_is_plain_and_documented() -> None:
 
 def test_precomputed_sentence_vectors_give_same_scores() -> None:
     """The pipeline's cached sentence vectors can replace re-encoding (the costly part)."""
-    from parallax.embed import sentence_vectors
-    from parallax.framing import framing_for
+    from parallax.annotate.embed import sentence_vectors
+    from parallax.compare.framing import framing_for
 
     ann = _annotated()[NBC]
     fast = framing_for(ann, sentence_vectors=sentence_vectors([ann])[0])
@@ -149,7 +149,7 @@ def test_precomputed_sentence_vectors_give_same_scores() -> None:
 
 
 def test_headline_terms_index_the_title() -> None:
-    from parallax.framing import headline_terms
+    from parallax.compare.framing import headline_terms
 
     art = _annotated()[WSWS].article
     terms = headline_terms(art)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EPOCH_1, EPOCH_2, NBC, UNKNOWN_OUTLET, WSWS
-from parallax.ingest import (
+from parallax.ingest.core import (
     IngestError,
     article_from_html,
     article_from_text,

@@ -6,9 +6,9 @@ from functools import lru_cache
 
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, analyze_as_one_story
+from parallax.compare.omissions import find_omissions
 from parallax.models import UNKNOWN, AnnotatedArticle, Article, Fact, FactSupport, Span
-from parallax.omissions import find_omissions
 
 
 def _ann(aid: str, outlet: str) -> AnnotatedArticle:
@@ -46,9 +46,7 @@ def test_two_outlets_have_no_omissions():
 
 @lru_cache(maxsize=1)
 def demo():
-    from parallax.compare import compare_paths
-
-    return compare_paths([str(CORPUS)])
+    return analyze_as_one_story([CORPUS])
 
 
 @pytest.mark.slow

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, EPOCH_1, EPOCH_2, NBC, UNKNOWN_OUTLET, WSWS
-from parallax.annotate import annotate
-from parallax.ingest import ingest_paths
+from parallax.annotate.core import annotate
+from parallax.annotate.quantities import parse_number
+from parallax.ingest.core import ingest_paths
 from parallax.models import AnnotatedArticle
-from parallax.quantities import parse_number
 
 pytestmark = pytest.mark.slow
 

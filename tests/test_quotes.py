@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, EPOCH_1, EPOCH_2, FIXTURES, NBC, UNKNOWN_OUTLET, WSWS
-from parallax.annotate import annotate
+from parallax.annotate.core import annotate
+from parallax.annotate.quotes import find_quote_marks
 from parallax.evaluation.quotes import score_fixture
-from parallax.ingest import ingest_paths
+from parallax.ingest.core import ingest_paths
 from parallax.models import AnnotatedArticle, Quote
-from parallax.quotes import find_quote_marks
 
 pytestmark = pytest.mark.slow
 

@@ -2,17 +2,17 @@ from __future__ import annotations
 
 import json
 
-from parallax.ingest import article_from_text
+from parallax.ingest.core import article_from_text
 from parallax.models import Analysis, Records
-from parallax.report import render_html, render_json, render_markdown, validate_json
-from parallax.schema_gen import build_schema, load_schema
+from parallax.render.report import render_html, render_json, render_markdown, validate_json
+from parallax.render.schema_gen import build_schema, load_schema
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 def test_checked_in_schema_matches_the_code():
     assert load_schema() == json.loads(json.dumps(build_schema())), (
-        "run `python -m parallax.schema_gen`"
+        "run `python -m parallax.render.schema_gen`"
     )
 
 

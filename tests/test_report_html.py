@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from parallax.ingest import article_from_text
+from parallax.ingest.core import article_from_text
 from parallax.models import (
     Analysis,
     AnnotatedArticle,
@@ -23,8 +23,8 @@ from parallax.models import (
     TimelineEntry,
     Voice,
 )
-from parallax.report import render_html, render_markdown
-from parallax.report_view import highlight
+from parallax.render.report import render_html, render_markdown
+from parallax.render.view import highlight
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 ATTR_BREAK = '" onmouseover="alert(2)'
@@ -32,7 +32,7 @@ ATTR_BREAK = '" onmouseover="alert(2)'
 
 @pytest.fixture(scope="module")
 def demo(demo_articles):  # type: ignore[no-untyped-def]
-    from parallax.web import cached_analysis
+    from parallax.apps.web import cached_analysis
 
     return cached_analysis(list(demo_articles.values()))
 
@@ -140,7 +140,7 @@ def test_injected_article_renders_inert_in_html():
 
 def test_highlight_escapes_each_piece_and_keeps_offsets():
     text = "a <b>bold</b> & c"
-    from parallax.report_view import Mark
+    from parallax.render.view import Mark
 
     out = str(highlight(text, [Mark("m1", 2, 13, "loaded", 'x"><script>')]))
     assert out == (

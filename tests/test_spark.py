@@ -100,11 +100,11 @@ def _table(out: Path, name: str) -> list[dict[str, Any]]:
 @lru_cache(maxsize=1)
 def _single(src: str) -> dict[str, Any]:
     """The single-machine path on the same input: ingest readers, annotate, embed, cluster, compare."""
-    from parallax.annotate import annotate
-    from parallax.cluster import cluster, docs_from_annotated
-    from parallax.compare import compare
-    from parallax.embed import article_vectors, sentence_vectors
+    from parallax.annotate.core import annotate
+    from parallax.annotate.embed import article_vectors, sentence_vectors
+    from parallax.compare.core import compare
     from parallax.spark.io import read_any, row_to_article
+    from parallax.stories import cluster, docs_from_annotated
 
     rows = [r for p in sorted(Path(src).iterdir()) for r in read_any(str(p))]
     articles = [row_to_article(r) for r in rows if r["kind"] == "article"]
@@ -258,7 +258,7 @@ def test_parquet_input_goes_through_the_record_reader(
 def test_results_load_into_the_store(
     job: tuple[Path, Path, dict[str, Any]], tmp_path: Path
 ) -> None:
-    from parallax.annotate import ANNOTATOR_VERSION
+    from parallax.annotate.core import ANNOTATOR_VERSION
     from parallax.spark.job import load_into_store
     from parallax.store import Store
 

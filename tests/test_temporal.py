@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, EPOCH_1, NBC, WSWS
-from parallax.annotate import annotate
-from parallax.ingest import ingest_paths
+from parallax.annotate.core import annotate
+from parallax.annotate.temporal import _relative
+from parallax.ingest.core import ingest_paths
 from parallax.models import AnnotatedArticle, TimeExpression
-from parallax.temporal import _relative
 
 pytestmark = pytest.mark.slow
 D = dt.date

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from parallax.ingest import article_from_text
+from parallax.brief.timeline import build_timeline
+from parallax.ingest.core import article_from_text
 from parallax.models import AnnotatedArticle, Sentence, TimeExpression
-from parallax.timeline import build_timeline
 
 D = dt.date
 
@@ -24,7 +24,7 @@ def _entry(timeline, start, end, *needles):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def demo(demo_articles):  # type: ignore[no-untyped-def]
-    from parallax.web import cached_analysis
+    from parallax.apps.web import cached_analysis
 
     return cached_analysis(list(demo_articles.values()))
 

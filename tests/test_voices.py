@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from parallax.voices import side_of, side_of_name, voices_of
+from parallax.compare.voices import side_of, side_of_name, voices_of
 
 
 def test_rule_table():
@@ -25,8 +25,8 @@ def test_rule_table():
 
 @lru_cache(maxsize=1)
 def demo():
-    from parallax.annotate import annotate
-    from parallax.ingest import ingest_paths
+    from parallax.annotate.core import annotate
+    from parallax.ingest.core import ingest_paths
 
     articles = ingest_paths([str(CORPUS)]).articles
     names = {a.id: Path(a.source).name[:3] for a in articles}

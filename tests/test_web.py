@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from parallax.report import validate_json
+from parallax.apps.web import assign_store, create_app, safe_path
+from parallax.render.report import validate_json
 from parallax.store import Store
-from parallax.web import create_app, recluster_store, safe_path
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 EVIL_TEXT = (
@@ -32,7 +32,7 @@ def site(tmp_path_factory, demo_articles):  # type: ignore[no-untyped-def]
     db = root / "p.db"
     store = Store(db)
     store.upsert_articles(demo_articles.values())
-    stories = recluster_store(store)
+    stories = assign_store(store)
     assert any(s.level == "storyline" for s in stories)
     client = TestClient(create_app(db, data, max_upload_bytes=200_000))
     return {"client": client, "store": store, "stories": stories, "root": root, "data": data}

@@ -17,7 +17,7 @@ from parallax.models import Analysis  # noqa: E402
 
 def analyze(paths, **kwargs) -> Analysis:  # type: ignore[no-untyped-def]
     """Ingest, annotate, cluster and compare the articles under `paths`."""
-    from parallax.pipeline import analyze as _analyze
+    from parallax.runner import analyze as _analyze
 
     return _analyze(paths, **kwargs)
 

@@ -3,7 +3,7 @@
 Every derived item keeps `article_id` plus character offsets into `Article.text`
 so anything shown to a reader can be traced back and highlighted. Collections
 are tuples so the types stay hashable and immutable; embeddings live outside
-these types (see `parallax.embed`) because arrays are neither.
+these types (see `parallax.annotate.embed`) because arrays are neither.
 """
 
 from __future__ import annotations
@@ -197,6 +197,10 @@ class AnnotatedArticle:
     quotes: tuple[Quote, ...]
     times: tuple[TimeExpression, ...]
     quantities: tuple[Quantity, ...]
+    # The one spaCy parse of `article.text` (tokens, POS, dependencies, lemmas, entities):
+    # later stages read it instead of parsing again. Not serialised into JSON (repr=False);
+    # the store keeps it as DocBin bytes (annotate.parse).
+    doc: Any = field(default=None, repr=False, compare=False, hash=False)
 
     @property
     def id(self) -> str:
@@ -397,22 +401,22 @@ class Analysis:
         raise KeyError(article_id)
 
     def to_dict(self) -> dict[str, Any]:
-        from parallax.report import analysis_to_dict
+        from parallax.render.report import analysis_to_dict
 
         return analysis_to_dict(self)
 
     def to_json(self, indent: int | None = 2) -> str:
-        from parallax.report import render_json
+        from parallax.render.report import render_json
 
         return render_json(self, indent=indent)
 
     def to_markdown(self) -> str:
-        from parallax.report import render_markdown
+        from parallax.render.report import render_markdown
 
         return render_markdown(self)
 
     def to_html(self) -> str:
-        from parallax.report import render_html
+        from parallax.render.report import render_html
 
         return render_html(self)
 

@@ -52,6 +52,12 @@ annotations_table = sa.Table(
     sa.Column("version", sa.String(16), nullable=False),
     sa.Column("data", sa.JSON, nullable=False),
 )
+parses_table = sa.Table(
+    "parses",
+    metadata,
+    sa.Column("article_id", sa.String(32), primary_key=True),
+    sa.Column("data", sa.LargeBinary, nullable=False),  # spaCy DocBin bytes (annotate.parse)
+)
 vectors_table = sa.Table(
     "vectors",
     metadata,
@@ -234,6 +240,29 @@ class Store:
                 data = dict(r.data)
                 data["article"] = to_plain(by_id[r.article_id])
                 out[r.article_id] = from_plain(AnnotatedArticle, data)
+        return out
+
+    # ------------------------------------------------------------ parses
+    def put_parses(self, parses: dict[str, bytes]) -> None:
+        """The one spaCy parse per article, as DocBin bytes keyed by article id."""
+        if not parses:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(parses_table.delete().where(parses_table.c.article_id.in_(list(parses))))
+            conn.execute(
+                parses_table.insert(), [{"article_id": k, "data": v} for k, v in parses.items()]
+            )
+
+    def get_parses(self, ids: Sequence[str]) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        with self.engine.connect() as conn:
+            for chunk in range(0, len(ids), 500):
+                rows = conn.execute(
+                    sa.select(parses_table).where(
+                        parses_table.c.article_id.in_(list(ids[chunk : chunk + 500]))
+                    )
+                )
+                out.update({r.article_id: bytes(r.data) for r in rows})
         return out
 
     # ------------------------------------------------------------ vectors

@@ -72,38 +72,19 @@ def _article(title: str, lead: str, outlet: str):  # type: ignore[no-untyped-def
 def our_briefs(items: Sequence[list[tuple[str, str]]]) -> tuple[list[str], int]:
     """The product's brief summary for each item, and how many used the single-outlet
     fallback (no fact shared by two leads)."""
-    from parallax.annotate import annotate, resolve_entities
-    from parallax.brief import build_briefs
-    from parallax.compare import compare
-    from parallax.embed import sentence_vectors
-    from parallax.models import Analysis, Records
+    from parallax.runner import Pipeline
 
     groups = [
         [_article(t, lead, f"source {n + 1}") for n, (t, lead) in enumerate(item)] for item in items
     ]
-    flat = [a for g in groups for a in g]
-    annotated = annotate(flat)
-    vectors = sentence_vectors(annotated)
-    by_id = {a.id: (a, v) for a, v in zip(annotated, vectors, strict=True)}
+    pipeline = Pipeline()
+    annotated = {a.id: a for a in pipeline.annotate([a for g in groups for a in g])}
     out = []
     fallback = 0
     for group in groups:
-        anns = [by_id[a.id][0] for a in group]
-        anns, entities = resolve_entities(anns)
-        vecs = [by_id[a.id][1] for a in anns]
-        comp = compare(anns, vecs)
-        analysis = Analysis(
-            articles=Records(group),
-            annotated=Records(anns),
-            entities=Records(entities),
-            facts=Records(comp.facts),
-            conflicts=Records(comp.conflicts),
-            omissions=Records(comp.omissions),
-            framing=Records(comp.framing),
-            voices=Records(comp.voices),
-        )
-        briefs = build_briefs(analysis)
-        summary = [s for b in briefs[:1] for s in b.sentences if s.section == "summary"]
+        # each item is one event by construction (NeuS triplets): no clustering
+        result = pipeline.analyze_story([annotated[a.id] for a in group])
+        summary = [s for b in result.briefs[:1] for s in b.sentences if s.section == "summary"]
         fallback += bool(summary) and all(len(s.outlets) < 2 for s in summary)
         out.append(" ".join(s.text for s in summary))
     return out, fallback

@@ -56,10 +56,10 @@ def _article(text: str, outlet: str):  # type: ignore[no-untyped-def]
 def predict_pairs(pairs: Sequence[tuple[str, str]]) -> list[PairResult]:
     """Run each (A, B) text pair through annotate -> claims -> align/conflicts as two
     one-article outlets; texts are annotated and embedded once each, in one batch."""
-    from parallax.align import embed_claims, same_statement, sentence_lookup
-    from parallax.annotate import annotate
-    from parallax.claims import extract_claims
-    from parallax.conflicts import find_conflicts
+    from parallax.annotate.core import annotate
+    from parallax.compare.align import embed_claims, same_statement, sentence_lookup
+    from parallax.compare.claims import extract_claims
+    from parallax.compare.conflicts import find_conflicts
 
     arts: dict[str, Any] = {}
     for a, b in pairs:

@@ -28,9 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from parallax.cluster import ClusterDoc, ClusterParams, cluster, docs_from_articles
 from parallax.evaluation import EvalResult
 from parallax.models import UNKNOWN, Article, Story
+from parallax.runner import Pipeline
+from parallax.stories import ClusterDoc, ClusterParams, cluster
 
 TRAIN_TOPICS = tuple(range(1, 36))
 TEST_TOPICS = tuple(range(36, 46))
@@ -138,12 +139,16 @@ def ecb_articles(docs: Sequence[EcbDoc]) -> list[Article]:
     ]
 
 
+def product_docs(articles: Sequence[Article]) -> list[ClusterDoc]:
+    """What the product clusters on: the runner's annotation and cluster features."""
+    pipeline = Pipeline()
+    return pipeline.cluster_docs(pipeline.annotate(articles))
+
+
 def ecb_cluster_docs(docs: Sequence[EcbDoc], cache_dir: Path | None = None) -> list[ClusterDoc]:
-    """Features through the product path (`docs_from_articles`), optionally cached on disk."""
+    """Features through the product path (the runner's annotate + cluster_docs), optionally cached on disk."""
     key = "|".join(d.id for d in docs) + _feature_mode()
-    return cached_features(
-        "ecb_docs", key, cache_dir, lambda: docs_from_articles(ecb_articles(docs))
-    )
+    return cached_features("ecb_docs", key, cache_dir, lambda: product_docs(ecb_articles(docs)))
 
 
 def cached_features(
@@ -165,8 +170,8 @@ def cached_features(
 
 def _feature_mode() -> str:
     try:
-        import parallax.annotate  # noqa: F401
-        import parallax.embed  # noqa: F401
+        import parallax.annotate.core  # noqa: F401
+        import parallax.annotate.embed  # noqa: F401
     except ImportError:
         return "direct"
     return "annotate"
@@ -288,7 +293,7 @@ def run(data_dir: Path, limit: int | None = None) -> list[EvalResult]:
 
     # Order effects: the same docs fed one call each, in a shuffled order (one call with
     # them all would be sorted into the batch order).
-    from parallax.cluster_index import StoryIndex
+    from parallax.stories.index import StoryIndex
 
     shuffled = list(docs)
     random.Random(0).shuffle(shuffled)

@@ -1,7 +1,7 @@
 """Loaded language on BABE (Spinde et al. 2021): sentence bias macro-F1 and biased-word overlap.
 
 Sentence level: 5-fold stratified CV (the paper's protocol), training fresh per fold
-through `parallax.bias_model.fit` on `featurize` output, the same code path
+through `parallax.compare.bias_model.fit` on `featurize` output, the same code path
 eval/train_bias.py uses for the shipped weights. The lexicon-only model (same fit,
 lexicon columns only) is reported alongside so the reader sees what the embeddings add.
 Word level: tokens of our `loaded_terms` vs the annotated `biased_words`, on sentences
@@ -89,7 +89,7 @@ def cross_validate(
     from sklearn.metrics import f1_score
     from sklearn.model_selection import StratifiedKFold
 
-    from parallax.bias_model import fit
+    from parallax.compare.bias_model import fit
 
     pred = np.zeros_like(y)
     per_fold = []
@@ -103,7 +103,7 @@ def cross_validate(
 
 def word_overlap(babe: Babe) -> tuple[float, float, float, int]:
     """Micro P/R/F1 of loaded_terms tokens vs annotated biased words, biased sentences only."""
-    from parallax.framing import loaded_terms
+    from parallax.compare.framing import loaded_terms
     from parallax.models import Article
 
     tp = fp = fn = 0
@@ -133,7 +133,7 @@ def word_overlap(babe: Babe) -> tuple[float, float, float, int]:
 
 def run(data_dir: Path, limit: int | None = None) -> list[EvalResult]:
     """Sentence-level macro-F1 (full model and lexicon-only) and word-level overlap on BABE."""
-    from parallax.bias_model import ALL_FEATURES, LEXICON_FEATURES, featurize
+    from parallax.compare.bias_model import ALL_FEATURES, LEXICON_FEATURES, featurize
 
     t0 = time.perf_counter()
     babe = read_babe(data_dir, limit)
@@ -157,7 +157,7 @@ def run(data_dir: Path, limit: int | None = None) -> list[EvalResult]:
                 split=split,
                 items=len(babe.texts),
                 seconds=round(time.perf_counter() - t + t_feat, 2),
-                notes="logistic regression, trained fresh per fold with parallax.bias_model.fit",
+                notes="logistic regression, trained fresh per fold with parallax.compare.bias_model.fit",
                 extra={
                     "std_over_folds": round(std, 4),
                     "per_fold": [round(v, 4) for v in per_fold],

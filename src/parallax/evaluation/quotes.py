@@ -175,11 +175,11 @@ def _article(text: str, name: str) -> Article:
 
 
 def run(data_dir: Path, limit: int | None = None, split: str = "test") -> list[EvalResult]:
-    """Score `parallax.annotate` quotes on a PolNeAR split (first `limit` articles).
+    """Score `parallax.annotate.core` quotes on a PolNeAR split (first `limit` articles).
 
     Rules were tuned on `dev`; `test` is the reported number.
     """
-    from parallax.annotate import annotate
+    from parallax.annotate.core import annotate
 
     root = Path(data_dir) / "polnear" / "data" / split
     if not (root / "text").is_dir():

@@ -33,7 +33,6 @@ from pathlib import Path
 
 import numpy as np
 
-from parallax.cluster import ClusterDoc, ClusterParams, cluster, docs_from_articles
 from parallax.evaluation import EvalResult
 from parallax.evaluation.events import (
     agglomerative,
@@ -43,8 +42,10 @@ from parallax.evaluation.events import (
     cached_features,
     labels_from,
     pairwise,
+    product_docs,
 )
 from parallax.models import Article
+from parallax.stories import ClusterDoc, ClusterParams, cluster
 
 CRAWL = Path("neus/data/raw_crawled/headline_11_2021-10-19_crawled_all.jsonl")
 SPLIT_DATE = dt.date(2021, 8, 1)
@@ -124,7 +125,7 @@ def stream_cluster_docs(docs: Sequence[StreamDoc], cache_dir: Path | None) -> li
     """Features through the product path (annotate + embed), optionally cached on disk."""
     key = "|".join(d.id for d in docs)
     return cached_features(
-        "stream_docs", key, cache_dir, lambda: docs_from_articles(stream_articles(docs))
+        "stream_docs", key, cache_dir, lambda: product_docs(stream_articles(docs))
     )
 
 

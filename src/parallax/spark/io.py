@@ -98,10 +98,18 @@ def annotation_to_json(ann: AnnotatedArticle) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def annotated_from(article: Article, annotation_json: str) -> AnnotatedArticle:
+def annotated_from(
+    article: Article, annotation_json: str, parse: bytes | None = None
+) -> AnnotatedArticle:
+    """The annotation row back into an AnnotatedArticle, with its stored parse when given."""
+    from dataclasses import replace
+
+    from parallax.annotate.parse import doc_from_bytes
+
     data = json.loads(annotation_json)
     data["article"] = to_plain(article)
-    return from_plain(AnnotatedArticle, data)
+    ann = from_plain(AnnotatedArticle, data)
+    return replace(ann, doc=doc_from_bytes(bytes(parse))) if parse is not None else ann
 
 
 def problem_row(problem: IngestProblem) -> dict[str, Any]:
@@ -176,7 +184,7 @@ def read_warc(path: str) -> Iterator[dict[str, Any]]:
     """
     from warcio.archiveiterator import ArchiveIterator
 
-    from parallax.ingest import MAX_ARTICLE_BYTES, IngestError, article_from_html, decode_bytes
+    from parallax.ingest.core import MAX_ARTICLE_BYTES, IngestError, article_from_html, decode_bytes
 
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed in finally; iterator reads lazily
@@ -224,7 +232,7 @@ def read_warc(path: str) -> Iterator[dict[str, Any]]:
 
 def read_plain_file(path: str) -> Iterator[dict[str, Any]]:
     """JSONL, JSON, HTML or text: the product's `ingest_file`, unchanged."""
-    from parallax.ingest import ingest_file
+    from parallax.ingest.core import ingest_file
 
     result = ingest_file(Path(path))
     for art in result.articles:
@@ -239,8 +247,8 @@ def read_any(path: str) -> Iterator[dict[str, Any]]:
 
 def records_to_rows(records: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[dict[str, Any]]:
     """(source, record dict) pairs, e.g. Parquet rows, through `article_from_record`."""
-    from parallax.ingest import IngestError, article_from_record
-    from parallax.sidecar import SidecarError
+    from parallax.ingest.core import IngestError, article_from_record
+    from parallax.ingest.sidecar import SidecarError
 
     for source, record in records:
         clean = {k: _clean(v) for k, v in record.items()}

@@ -165,7 +165,9 @@ def _annotate(spark: Any, out: str, stats: dict[str, Any], per_task: int) -> Non
     annotated = articles.repartition(parts, "id").mapInPandas(annotate_articles, ANNOTATION_COLUMNS)
     annotated = annotated.persist()
     _write(
-        annotated.select("id", "annotation", "published"), f"{out}/annotations", partitioned=True
+        annotated.select("id", "annotation", "parse", "published"),
+        f"{out}/annotations",
+        partitioned=True,
     )
     emb_cols = ["id", "vector", "cluster_date", "cluster_entities", "title", "outlet", "published"]
     _write(annotated.select(*emb_cols), f"{out}/embeddings", partitioned=True)
@@ -193,10 +195,10 @@ def _cluster(
     import pandas as pd
     from pyspark.sql import functions as F
 
-    from parallax.cluster import ClusterParams
-    from parallax.embed import DIM
+    from parallax.annotate.embed import DIM
     from parallax.spark.merge import merge_block_stories
     from parallax.spark.stages import BLOCK_STORY_COLUMNS, cluster_block, lsh_planes, signature
+    from parallax.stories import ClusterParams
 
     params = ClusterParams.default()  # the single-machine parameters; window_days only blocks
     emb = (
@@ -288,11 +290,18 @@ def _compare(spark: Any, out: str, stats: dict[str, Any], min_articles: int) -> 
     stories = spark.read.parquet(f"{out}/stories").filter(
         (F.col("level") == "storyline") & (F.col("n_articles") >= min_articles)
     )
+    # each storyline travels with its events: the runner's per-story unit of work
+    events = (
+        spark.read.parquet(f"{out}/stories")
+        .filter(F.col("level") == "event")
+        .groupBy(F.col("parent_id").alias("story_id"))
+        .agg(F.collect_list("data").alias("events"))
+    )
     members = stories.select(
         F.col("id").alias("story_id"),
         F.col("data").alias("story"),
         F.posexplode("article_ids").alias("pos", "id"),
-    )
+    ).join(events, "story_id", "left")
     articles = _read(spark, f"{out}/articles")
     notes = _read(spark, f"{out}/annotations").drop("published")
     rows = members.join(articles, "id").join(notes, "id")
@@ -375,8 +384,9 @@ def load_into_store(out_dir: str | os.PathLike[str], db: str | os.PathLike[str])
     import numpy as np
     import pyarrow.dataset as ds
 
-    from parallax.annotate import ANNOTATOR_VERSION
-    from parallax.embed import KIND, lead_text, text_key
+    from parallax.annotate.core import ANNOTATOR_VERSION
+    from parallax.annotate.embed import KIND, lead_text, text_key
+    from parallax.annotate.parse import doc_to_bytes
     from parallax.models import Story, from_plain
     from parallax.spark.io import annotated_from, row_to_article
     from parallax.store import Store
@@ -402,9 +412,12 @@ def load_into_store(out_dir: str | os.PathLike[str], db: str | os.PathLike[str])
     annotated_by_id: dict[str, Any] = {}
     for rows in batches("annotations"):
         annotated = [
-            annotated_from(articles[r["id"]], r["annotation"]) for r in rows if r["id"] in articles
+            annotated_from(articles[r["id"]], r["annotation"], r.get("parse"))
+            for r in rows
+            if r["id"] in articles
         ]
         store.put_annotations(annotated, ANNOTATOR_VERSION)
+        store.put_parses({a.id: doc_to_bytes(a.doc) for a in annotated if a.doc is not None})
         counts["annotations"] += len(annotated)
         annotated_by_id.update({a.id: a for a in annotated})
     for rows in batches("embeddings"):

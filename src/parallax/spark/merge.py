@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz
 
-from parallax.cluster import ClusterParams
 from parallax.models import Story
+from parallax.stories import ClusterParams
 
 TOP_ENTITIES = 10
 
@@ -64,7 +64,7 @@ def _gap(a: dict[str, Any], b: dict[str, Any]) -> int | None:
 
 def _clean_title(title: str) -> str:
     try:  # the clustering's own title normalisation, when it is importable
-        from parallax.cluster_index import _clean_title as clean
+        from parallax.stories.index import _clean_title as clean
 
         return str(clean(title))
     except ImportError:
@@ -77,7 +77,7 @@ def merge_block_stories(
     rows: Sequence[dict[str, Any]], params: ClusterParams | None = None
 ) -> tuple[list[Story], int]:
     """Block stories (rows of stages.BLOCK_STORY_COLUMNS) -> final stories, and merges made."""
-    from parallax.cluster_index import Signals
+    from parallax.stories.index import Signals
 
     p = params or ClusterParams.default()
     items = []

@@ -34,7 +34,7 @@ ANNOTATE_CHUNK = 32  # articles per annotate()/embed call: bounded memory, full 
 _CHUNKS = itertools.count()  # per Python worker: how many chunks this process has annotated
 
 ANNOTATION_COLUMNS = (
-    "id string, published string, annotation string, vector array<float>, "
+    "id string, published string, annotation string, parse binary, vector array<float>, "
     "cluster_date string, cluster_entities string, title string, outlet string, "
     "worker string, model_loads int, chunk int"
 )
@@ -115,13 +115,13 @@ def model_loads() -> int:
 def annotate_articles(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
     """mapInPandas: article rows -> annotation JSON, article vector and cluster inputs.
 
-    Calls `annotate`, `article_vectors` and `docs_from_annotated` on chunks of
-    ANNOTATE_CHUNK articles. Cross-article name resolution inside `annotate` sees
-    only the chunk; the compare stage resolves names again over each story.
+    Calls the runner's `annotate` and `cluster_docs` on chunks of ANNOTATE_CHUNK
+    articles; the parse travels as DocBin bytes so the compare step never re-parses.
     """
-    from parallax.annotate import annotate
-    from parallax.cluster import docs_from_annotated
-    from parallax.embed import article_vectors
+    from parallax.annotate.parse import doc_to_bytes
+    from parallax.runner import Pipeline
+
+    pipeline = Pipeline()
 
     threads = int(os.environ.get("PARALLAX_WORKER_THREADS", "1"))
     columns = _names(ANNOTATION_COLUMNS)
@@ -130,19 +130,20 @@ def annotate_articles(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]
         records = frame.to_dict("records")
         for start in range(0, len(records), ANNOTATE_CHUNK):
             articles = [row_to_article(r) for r in records[start : start + ANNOTATE_CHUNK]]
-            annotated = annotate(articles)
+            annotated = pipeline.annotate(articles)
             if threads > 0:
                 import torch  # one task per core: keep torch from oversubscribing it
 
                 torch.set_num_threads(threads)
-            vectors = article_vectors(annotated)
-            docs = docs_from_annotated(annotated, vectors)
+            docs = pipeline.cluster_docs(annotated)
+            vectors = [d.vector for d in docs]
             loads, chunk = model_loads(), next(_CHUNKS)
             out = [
                 {
                     "id": ann.id,
                     "published": rec["published"],
                     "annotation": annotation_to_json(ann),
+                    "parse": doc_to_bytes(ann.doc) if ann.doc is not None else None,
                     "vector": vec.astype(np.float32).tolist(),
                     "cluster_date": doc.date.isoformat() if doc.date else None,
                     "cluster_entities": json.dumps(
@@ -174,7 +175,7 @@ def cluster_block(params: dict[str, Any]) -> Any:
     """applyInPandas function for one block (time window x LSH bucket): `cluster.cluster` on it."""
 
     def run(frame: pd.DataFrame) -> pd.DataFrame:
-        from parallax.cluster import ClusterDoc, ClusterParams, cluster
+        from parallax.stories import ClusterDoc, ClusterParams, cluster
 
         p = ClusterParams(**params)
         block = f"{frame['window'].iloc[0]}:{frame['bucket'].iloc[0]}" if len(frame) else ""
@@ -236,45 +237,23 @@ def signature(vectors: np.ndarray, planes: np.ndarray) -> np.ndarray:
 
 
 def compare_story(frame: pd.DataFrame) -> pd.DataFrame:
-    """applyInPandas for one storyline: resolve names, sentence vectors, `compare`, briefs."""
-    from parallax.annotate import resolve_entities
-    from parallax.compare import compare
-    from parallax.embed import sentence_vectors
-    from parallax.models import Analysis, Records, Story, from_plain, to_plain
+    """applyInPandas for one storyline: the runner's `analyze_story`, as on one machine."""
+    from parallax.models import Story, from_plain, to_plain
+    from parallax.runner import STORY_TABLES, Pipeline
 
     frame = frame.sort_values("pos")
     story_id = str(frame["story_id"].iloc[0])
     story = from_plain(Story, json.loads(frame["story"].iloc[0]))
-    annotated = [
-        annotated_from(row_to_article(r), r["annotation"]) for r in frame.to_dict("records")
+    raw_events = frame["events"].iloc[0] if "events" in frame else None
+    events = [
+        from_plain(Story, json.loads(e)) for e in (raw_events if raw_events is not None else [])
     ]
-    annotated, entities = resolve_entities(annotated)
-    annotated = list(annotated)
-    comparison = compare(annotated, sentence_vectors(annotated))
-    tables: dict[str, list[Any]] = {
-        name: list(getattr(comparison, name))
-        for name in ("facts", "conflicts", "omissions", "framing", "voices")
-    }
-    try:  # timeline and brief land as separate modules; use them when installed
-        from parallax.timeline import build_timeline
-
-        tables["timeline"] = list(build_timeline(annotated))
-    except ImportError:
-        pass
-    try:
-        from parallax.brief import build_briefs
-
-        analysis = Analysis(
-            articles=Records(a.article for a in annotated),
-            annotated=Records(annotated),
-            entities=Records(entities),
-            stories=Records([story]),
-            **{k: Records(v) for k, v in tables.items()},
-            stages=("ingest", "annotate", "cluster", "compare"),
-        )
-        tables["briefs"] = list(build_briefs(analysis))
-    except ImportError:
-        pass
+    members = [
+        annotated_from(row_to_article(r), r["annotation"], r.get("parse"))
+        for r in frame.to_dict("records")
+    ]
+    result = Pipeline().analyze_story(members, [story, *sorted(events, key=lambda e: e.id)])
+    tables = {name: list(getattr(result, name)) for name in STORY_TABLES}
     rows = []
     for name, items in tables.items():
         for n, item in enumerate(items):

@@ -60,7 +60,7 @@ def side_of_name(name: str) -> str | None:
         if rx.search(name):
             return side
     try:
-        from parallax.outlets import canonical_outlet
+        from parallax.ingest.outlets import canonical_outlet
 
         if canonical_outlet(name) != name or name in _media_names():
             return "media"
@@ -71,7 +71,7 @@ def side_of_name(name: str) -> str | None:
 
 def _media_names() -> set[str]:
     try:
-        from parallax.outlets import OUTLETS
+        from parallax.ingest.outlets import OUTLETS
     except ImportError:
         return set()
     return {n for name, (aliases, _) in OUTLETS.items() for n in (name, *aliases)} | {

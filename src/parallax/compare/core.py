@@ -12,9 +12,16 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
+from parallax.compare.align import align, embed_claims, sentence_lookup
+from parallax.compare.claims import extract_claims
+from parallax.compare.conflicts import find_conflicts
+from parallax.compare.framing import framing_for
+from parallax.compare.omissions import find_omissions
+from parallax.compare.voices import voices_of
 from parallax.models import (
     AnnotatedArticle,
     Claim,
@@ -45,11 +52,7 @@ def _framing(
     claims: Sequence[Claim],
     sentence_vectors: Sequence[np.ndarray] | None = None,
 ) -> list[Framing]:
-    """framing.py is another module; compare works (with empty framing) without it."""
-    try:
-        from parallax.framing import framing_for
-    except ImportError:
-        return []
+    """Framing per article; one article's failure is logged and the rest are kept."""
     vectors = (
         dict(zip([a.id for a in annotated], sentence_vectors, strict=False))
         if sentence_vectors
@@ -69,17 +72,12 @@ def compare(
     annotated: Sequence[AnnotatedArticle],
     sentence_vectors: Sequence[np.ndarray] | None = None,
     events: Sequence[Sequence[str]] | None = None,
+    settings: Any = None,
 ) -> Comparison:
-    """Compare the articles of one story. `sentence_vectors` (from parallax.embed) are
+    """Compare the articles of one story. `sentence_vectors` (from parallax.annotate.embed) are
     reused when given; otherwise sentences and clauses are embedded here. `events` (lists
     of article ids) make omissions count only outlets covering the same event: a piece
     on the briefings does not "omit" the later Munich meeting."""
-    from parallax.align import align, embed_claims, sentence_lookup
-    from parallax.claims import extract_claims
-    from parallax.conflicts import find_conflicts
-    from parallax.omissions import find_omissions
-    from parallax.voices import voices_of
-
     annotated = [a for a in annotated if a is not None]
     seconds: dict[str, float] = {}
     t = time.perf_counter()
@@ -127,20 +125,3 @@ def compare(
         claims=Records(claims),
         seconds=seconds,
     )
-
-
-def annotate_paths(paths: Sequence[str]) -> tuple[list[AnnotatedArticle], list[np.ndarray]]:
-    """Ingest + annotate + sentence vectors: the inputs `compare` expects."""
-    from parallax.annotate import annotate
-    from parallax.embed import sentence_vectors
-    from parallax.ingest import ingest_paths
-
-    articles = ingest_paths(list(paths)).articles
-    annotated = annotate(articles)
-    return annotated, sentence_vectors(annotated)
-
-
-def compare_paths(paths: Sequence[str]) -> Comparison:
-    """Compare the articles under `paths` as one story (no clustering)."""
-    annotated, vectors = annotate_paths(paths)
-    return compare(annotated, vectors)

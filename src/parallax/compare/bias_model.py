@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from parallax.lexicons import LISTS, default_matcher
+from parallax.compare.lexicons import LISTS, default_matcher
 
 MODEL_FILE = "bias_model.json"
 EMBED_DIM = 384
@@ -72,7 +72,7 @@ def featurize(
     """Full feature matrix (ALL_FEATURES order).
 
     Pass spaCy docs to skip re-parsing, and precomputed all-MiniLM-L6-v2 rows (e.g.
-    `parallax.embed.sentence_vectors`) to skip the encoder, the costly part.
+    `parallax.annotate.embed.sentence_vectors`) to skip the encoder, the costly part.
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
     if docs is None:

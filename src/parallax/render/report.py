@@ -32,7 +32,7 @@ def validate_json(data: dict[str, Any]) -> None:
     """Raise jsonschema.ValidationError if `data` does not match the checked-in schema."""
     import jsonschema
 
-    from parallax.schema_gen import load_schema
+    from parallax.render.schema_gen import load_schema
 
     jsonschema.validate(data, load_schema(), format_checker=jsonschema.FormatChecker())
 
@@ -50,7 +50,7 @@ def _env() -> Any:
 
 
 def _context(analysis: Analysis, **extra: Any) -> dict[str, Any]:
-    from parallax.report_view import build_view
+    from parallax.render.view import build_view
 
     by_id = {a.id: a for a in analysis.articles}
     ann_by_id = {a.id: a for a in analysis.annotated}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from parallax.entities import doc_text
+from parallax.annotate.entities import doc_text
 from parallax.models import Quantity
 
 NUMBER_WORDS = {

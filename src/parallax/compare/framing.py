@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from parallax.bias_model import sentence_bias as _sentence_bias
-from parallax.lexicons import default_matcher, source_of, term_info
+from parallax.compare.bias_model import sentence_bias as _sentence_bias
+from parallax.compare.lexicons import default_matcher, source_of, term_info
 from parallax.models import AnnotatedArticle, Article, Claim, Framing, LoadedTerm, Sentence
 
 __all__ = [
@@ -164,7 +164,7 @@ def _is_sourced(sent: Sentence, annotated: AnnotatedArticle, doc: Any) -> bool:
 
 @lru_cache(maxsize=1)
 def _report_entries() -> tuple[Any, ...]:
-    from parallax.lexicons import entries
+    from parallax.compare.lexicons import entries
 
     return entries()["report_verbs"]
 
@@ -200,7 +200,7 @@ def framing_for(
     With `claims`, a claim with an attribution is sourced and one without is the
     outlet's own voice; without them each sentence is classified (see `_is_sourced`).
     `sentence_vectors` (one row per `annotated.sentences`, as from
-    `parallax.embed.sentence_vectors`) saves re-encoding the sentences.
+    `parallax.annotate.embed.sentence_vectors`) saves re-encoding the sentences.
     """
     article = annotated.article
     text = article.text or ""

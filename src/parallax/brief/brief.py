@@ -131,11 +131,11 @@ def _story_facts(facts: Sequence[Fact], ids: set[str]) -> list[Fact]:
 
 
 def _bias(texts: list[str]) -> list[float]:
-    """BABE-trained sentence bias from `parallax.framing`; zeros if the model is missing."""
+    """BABE-trained sentence bias from `parallax.compare.framing`; zeros if the model is missing."""
     if not texts:
         return []
     try:
-        from parallax.framing import sentence_bias
+        from parallax.compare.framing import sentence_bias
 
         return [float(x) for x in sentence_bias(texts)]
     except Exception:  # the brief must not fail because the optional scorer did

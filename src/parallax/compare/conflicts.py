@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from parallax.claims import ClaimUnit
+from parallax.compare.claims import ClaimUnit
 from parallax.models import (
     UNKNOWN,
     AnnotatedArticle,
@@ -425,7 +425,7 @@ def _quote_pairs(units: list, vec: SentVec, k: int = 12):  # type: ignore[no-unt
     if len(units) <= 150:
         yield from combinations(units, 2)
         return
-    from parallax.align import neighbours
+    from parallax.compare.align import neighbours
 
     mat = np.stack([vec(a.id, s.index) for a, s, _, _ in units]).astype(np.float32)
     _, idx = neighbours(mat, k)

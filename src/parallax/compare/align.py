@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from parallax.claims import ClaimUnit
+from parallax.compare.claims import ClaimUnit
 from parallax.models import AnnotatedArticle, Fact, FactSupport
 
 STRONG = 0.80  # cosine at which wording alone is enough
@@ -134,7 +134,7 @@ def common_entities(units: Sequence[ClaimUnit], share: float = 0.8) -> frozenset
 def _loaded_words() -> frozenset[str]:
     """The evaluative lists framing.py flags with (Recasens loaded subset + Parallax list)."""
     try:
-        from parallax.lexicons import entries
+        from parallax.compare.lexicons import entries
 
         lists = entries()
         return frozenset(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from importlib import resources
@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from parallax.models import UNKNOWN, AnnotatedArticle, Article, Story
+from parallax.models import UNKNOWN, AnnotatedArticle
 
 # Entity labels that identify *who/what/where* a story is about. Dates and
 # numbers are left to the time signal (and would make unrelated stories look alike).
@@ -135,59 +135,6 @@ def docs_from_annotated(
     return out
 
 
-def docs_from_articles(articles: Sequence[Article], store: Any = None) -> list[ClusterDoc]:
-    """Articles -> ClusterDocs through the product's annotate+embed stages when present.
-
-    Falls back to spaCy NER and MiniLM directly (same models) so clustering
-    also works where the annotation stage is not installed.
-    """
-    try:
-        from parallax.annotate import annotate
-        from parallax.embed import article_vectors
-    except ImportError:
-        return _docs_direct(articles)
-    annotated = annotate(list(articles), store=store)
-    return docs_from_annotated(annotated, article_vectors(annotated, store=store))
-
-
-def _docs_direct(articles: Sequence[Article]) -> list[ClusterDoc]:
-    from parallax.nlp import sentence_encoder, spacy_nlp
-
-    nlp = spacy_nlp()
-    texts = [f"{a.title}\n{a.text}" for a in articles]
-    vecs = sentence_encoder().encode(
-        texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False
-    )
-    docs = []
-    for art, vec, sdoc in zip(articles, vecs, nlp.pipe(texts, batch_size=16), strict=True):
-        docs.append(
-            ClusterDoc(
-                art.id,
-                _unit(vec),
-                _canonical_entities(sdoc.ents),
-                art.published,
-                art.title,
-                art.outlet,
-            )
-        )
-    return docs
-
-
-def _canonical_entities(ents: Iterable[Any]) -> tuple[tuple[str, str], ...]:
-    """In-document canonical names: surname-only PERSON mentions map to the full name."""
-    found: list[tuple[str, str]] = []
-    for e in ents:
-        if e.label_ not in ENTITY_LABELS:
-            continue
-        name = " ".join(e.text.replace("’s", "").replace("'s", "").split())
-        if name.lower().startswith("the "):
-            name = name[4:]
-        if name:
-            found.append((e.label_, name))
-    full = {n.split()[-1]: n for lab, n in found if lab == "PERSON" and " " in n}
-    return tuple(dict.fromkeys((lab, full.get(n, n) if lab == "PERSON" else n) for lab, n in found))
-
-
 def _unit(vec: Any) -> np.ndarray:
     v = np.asarray(vec, dtype=np.float32).reshape(-1)
     n = float(np.linalg.norm(v))
@@ -200,26 +147,3 @@ def _unit(vec: Any) -> np.ndarray:
 def order_key(doc: ClusterDoc) -> tuple[bool, dt.date, str]:
     """Canonical batch order: dated articles by date (then id), undated ones last (by id)."""
     return (doc.date is None, doc.date or dt.date.min, doc.id)
-
-
-def cluster(docs: Sequence[ClusterDoc], params: ClusterParams | None = None) -> list[Story]:
-    """Full batch clustering: the incremental algorithm over docs in canonical order.
-
-    Same data -> same stories, whatever order the docs come in.
-    """
-    from parallax.cluster_index import StoryIndex
-
-    # Batch sees all stories (no eviction by date), so undated articles, which come
-    # last, can still meet old stories; the time windows still apply to dated pairs.
-    index = StoryIndex(None, params, evict_by_date=False)
-    index.add(sorted(docs, key=order_key))
-    return index.stories()
-
-
-def __getattr__(name: str) -> Any:
-    # `from parallax.cluster import StoryIndex` without an import cycle.
-    if name == "StoryIndex":
-        from parallax.cluster_index import StoryIndex
-
-        return StoryIndex
-    raise AttributeError(name)

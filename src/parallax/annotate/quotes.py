@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from parallax.entities import PRONOUNS, People, canonical_place, doc_text
+from parallax.annotate.entities import PRONOUNS, People, canonical_place, doc_text
 from parallax.models import Quote
 
 CUE_LEMMAS = {
@@ -271,7 +271,7 @@ class QuoteFinder:
                 right = max(right, c.right_edge.i)
         span = self.doc[left : right + 1]
         stext = span.text
-        from parallax.entities import TITLE_WORDS
+        from parallax.annotate.entities import TITLE_WORDS
 
         if (
             subj.lower_ in _ANON_HEADS
@@ -557,7 +557,7 @@ class QuoteFinder:
             return _trim(self.text, c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text))
         if verb.lemma_ in _CLAUSE_ONLY:
             return None
-        from parallax.entities import sentence_bounds
+        from parallax.annotate.entities import sentence_bounds
 
         b = sentence_bounds(self.doc)[verb.i]
         sent = self.doc[b[0] : b[1]]

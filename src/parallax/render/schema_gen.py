@@ -18,7 +18,7 @@ from typing import Any
 from parallax import SCHEMA_VERSION
 from parallax import models as m
 
-SCHEMA_PATH = Path(__file__).parent / "schema" / "analysis.schema.json"
+SCHEMA_PATH = Path(__file__).parent.parent / "schema" / "analysis.schema.json"
 SCHEMA_ID = f"https://parallax.invalid/schema/analysis-{SCHEMA_VERSION}.json"
 
 _EXTRA_TYPES: dict[tuple[type, str], Any] = {

@@ -2,7 +2,7 @@
 
 The registry only maps names, aliases and domains to one canonical outlet
 name; it carries no political-lean judgement (lean comes from a ratings file
-the user supplies, see `parallax.sidecar`).
+the user supplies, see `parallax.ingest.sidecar`).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from parallax.outlets import find_self_reference
+from parallax.ingest.outlets import find_self_reference
 
 _BROWSER = re.compile(
     r"(not supported\b.*browser|optimal experience|enable javascript|update your browser|"

@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from parallax.runner import Pipeline
+
 app = typer.Typer(
     help="Parallax: one news story from every side.",
     no_args_is_help=True,
@@ -28,6 +30,9 @@ err = Console(stderr=True, soft_wrap=True)
 
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summaries.")]
 DbOpt = Annotated[Path, typer.Option("--db", help="SQLite file (or SQLAlchemy URL) of the store.")]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="TOML file overriding Settings fields.")
+]
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -38,7 +43,7 @@ def fail(message: str, code: int = 1) -> None:
 def progress_factory(quiet: bool) -> Callable[[str, int], Any]:
     """A context-manager factory yielding tick(n) callbacks; silent when quiet or not a TTY."""
     if quiet or not sys.stderr.isatty():
-        from parallax.pipeline import no_progress
+        from parallax.runner import no_progress
 
         return no_progress
 
@@ -66,6 +71,16 @@ def report_problems(problems: Any, quiet: bool) -> None:
         err.print(f"[yellow]{tag}:[/] {p.source}: {p.reason}", highlight=False, soft_wrap=True)
 
 
+def load_config(path: Path | None) -> Any:
+    """Settings from defaults plus the --config TOML; a bad file is a one-line error."""
+    from parallax.settings import SettingsError, load_settings
+
+    try:
+        return load_settings(path)
+    except SettingsError as exc:
+        fail(str(exc), 2)
+
+
 def check_paths(paths: list[Path]) -> None:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
@@ -90,11 +105,12 @@ def analyze(
     ratings: Annotated[
         Path | None, typer.Option(help="CSV outlet,lean with political lean ratings.")
     ] = None,
+    config: ConfigOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Analyse a set of articles end to end and write a report."""
-    from parallax.pipeline import analyze as run_analysis
-    from parallax.report import write_report
+    from parallax.render.report import write_report
+    from parallax.runner import analyze as run_analysis
 
     check_paths(paths)
     if output.suffix.lower() not in (".html", ".htm", ".md", ".markdown", ".json"):
@@ -102,7 +118,12 @@ def analyze(
     if not output.parent.exists():
         fail(f"{output}: folder {output.parent} does not exist", 2)
     analysis = run_analysis(
-        paths, db=db, sidecar=sidecar, ratings=ratings, progress=progress_factory(quiet)
+        paths,
+        db=db,
+        sidecar=sidecar,
+        ratings=ratings,
+        settings=load_config(config),
+        progress=progress_factory(quiet),
     )
     report_problems(analysis.problems, quiet)
     if not analysis.articles:
@@ -142,10 +163,11 @@ def ingest(
     ] = None,
     ratings: Annotated[Path | None, typer.Option(help="CSV outlet,lean ratings.")] = None,
     annotate: Annotated[bool, typer.Option(help="Annotate and assign to stories too.")] = True,
+    config: ConfigOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Add articles to the store; annotate them and assign each to a story incrementally."""
-    from parallax.ingest import ingest_paths
+    from parallax.ingest.core import ingest_paths
     from parallax.store import Store, StoreError
 
     check_paths(paths)
@@ -166,32 +188,11 @@ def ingest(
     if not result.articles:
         fail("no usable articles in the input")
     if annotate:
-        from parallax.pipeline import annotate_articles, available_stages
-
-        if "annotate" not in available_stages():
-            return
-        annotated, _ = annotate_articles(result.articles, store, progress)
-        if "cluster" in available_stages():
-            from parallax.cluster import StoryIndex, docs_from_annotated
-            from parallax.embed import article_vectors
-
-            index = StoryIndex(store)
-            assignments = index.add(
-                docs_from_annotated(annotated, article_vectors(annotated, store=store))
-            )
-            if not quiet:
-                events = {e for _a, e, _s in _triples(assignments)}
-                out.print(f"assigned {len(assignments)} article(s) to {len(events)} event(s)")
-
-
-def _triples(assignments: Any) -> list[tuple[str, str, str]]:
-    rows = []
-    for item in assignments:
-        if isinstance(item, tuple) and len(item) == 3:
-            rows.append(item)
-        elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], tuple):
-            rows.append((item[0], item[1][0], item[1][1]))
-    return rows
+        pipeline = Pipeline(load_config(config), store, progress)
+        assignments = pipeline.assign(pipeline.annotate(result.articles))
+        if not quiet:
+            events = {event for event, _storyline in assignments}
+            out.print(f"assigned {len(assignments)} article(s) to {len(events)} event(s)")
 
 
 @app.command("annotate")
@@ -200,10 +201,10 @@ def annotate_cmd(
     paths: Annotated[
         list[Path] | None, typer.Argument(help="Ingest these first (optional).")
     ] = None,
+    config: ConfigOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Annotate stored articles (sentences, entities, quotes, dates, numbers, embeddings)."""
-    from parallax.pipeline import annotate_articles
     from parallax.store import Store, StoreError
 
     try:
@@ -211,7 +212,7 @@ def annotate_cmd(
     except StoreError as exc:
         fail(str(exc))
     if paths:
-        from parallax.ingest import ingest_paths
+        from parallax.ingest.core import ingest_paths
 
         check_paths(paths)
         result = ingest_paths(paths)
@@ -220,7 +221,7 @@ def annotate_cmd(
     articles = store.articles()
     if not articles:
         fail(f"{db}: the store has no articles; run `parallax ingest PATH --db {db}` first")
-    annotated, entities = annotate_articles(articles, store, progress_factory(quiet))
+    annotated = Pipeline(load_config(config), store, progress_factory(quiet)).annotate(articles)
     if not quiet:
         table = Table(title=f"annotated {len(annotated)} articles")
         for col in ("outlet", "sentences", "entities", "quotes", "dates", "numbers"):
@@ -369,7 +370,7 @@ def serve(
     ] = False,
 ) -> None:
     """Run the web app: stories, story reports, articles, search, upload, JSON API (/docs)."""
-    from parallax.web import serve as run_server
+    from parallax.apps.web import serve as run_server
 
     data_dir.mkdir(parents=True, exist_ok=True)
     out.print(f"Parallax on http://{host}:{port}  (store {db}, data {data_dir.resolve()})")

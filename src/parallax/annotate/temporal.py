@@ -22,8 +22,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from parallax.annotate.quantities import NUMBER_WORDS
 from parallax.models import TimeExpression
-from parallax.quantities import NUMBER_WORDS
 
 WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -243,7 +243,7 @@ def resolve_times(
     doc: Any, article_id: str, published: dt.date | None, year_hint: int | None = None
 ) -> list[TimeExpression]:
     """All DATE/TIME entities of a parsed article resolved against the (possibly inferred) anchor."""
-    from parallax.entities import sentence_bounds
+    from parallax.annotate.entities import sentence_bounds
 
     ents = [e for e in doc.ents if e.label_ in {"DATE", "TIME"}]
     bounds = sentence_bounds(doc)

@@ -1,4 +1,4 @@
-"""The incremental story index behind `parallax.cluster`.
+"""The incremental story index behind `parallax.stories`.
 
 Each story (event or storyline) keeps a running state: the sum of its member
 vectors (centroid), entity document counts, a few central titles, dates and
@@ -17,6 +17,7 @@ import json
 import math
 import zlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -24,8 +25,8 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
-from parallax.cluster import ClusterDoc, ClusterParams
 from parallax.models import Story
+from parallax.stories.docs import ClusterDoc, ClusterParams, order_key
 
 LEVELS = ("event", "storyline")
 TOP_TITLES = 5
@@ -242,7 +243,6 @@ class StoryIndex:
         it, whatever order its files are listed in. Order effects remain between
         calls only (docs/clustering.md).
         """
-        from parallax.cluster import order_key
 
         touched: set[str] = set()
         for doc in sorted(docs, key=order_key):
@@ -545,3 +545,15 @@ def load_states(store: Any) -> list[_State]:
                 out.append(state_from(story, means[story.id], blobs.get(story.id)))
     out.sort(key=lambda s: (s.level != "storyline", s.touched))
     return out
+
+
+def cluster(docs: Sequence[ClusterDoc], params: ClusterParams | None = None) -> list[Story]:
+    """Full batch clustering: the incremental algorithm over docs in canonical order.
+
+    Same data -> same stories, whatever order the docs come in.
+    """
+    # Batch sees all stories (no eviction by date), so undated articles, which come
+    # last, can still meet old stories; the time windows still apply to dated pairs.
+    index = StoryIndex(None, params, evict_by_date=False)
+    index.add(sorted(docs, key=order_key))
+    return index.stories()

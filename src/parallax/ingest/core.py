@@ -17,10 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from parallax.cleanup import MIN_WORDS, clean_text, parse_dateline
-from parallax.models import UNKNOWN, Article, IngestProblem
-from parallax.outlets import canonical_outlet, outlet_from_url
-from parallax.sidecar import (
+from parallax.ingest.cleanup import MIN_WORDS, clean_text, parse_dateline
+from parallax.ingest.outlets import canonical_outlet, outlet_from_url
+from parallax.ingest.sidecar import (
     SidecarError,
     SourceInfo,
     parse_date,
@@ -28,6 +27,7 @@ from parallax.sidecar import (
     read_ratings,
     read_sources_csv,
 )
+from parallax.models import UNKNOWN, Article, IngestProblem
 
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024  # one article's text or HTML
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}

@@ -23,6 +23,8 @@ from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from parallax.models import Analysis, Article, Story
+from parallax.runner import Pipeline
+from parallax.settings import Settings
 from parallax.store import Store
 
 CACHE_SIZE = 32  # analysed stories kept in memory
@@ -33,26 +35,17 @@ MAX_FETCH_BYTES = 5_000_000
 
 
 def analyze_articles(articles: Sequence[Article], store: Store | None = None) -> Analysis:
-    """The pipeline's stages after ingest (one wiring for CLI and web: parallax.pipeline)."""
-    from parallax.pipeline import analyze_articles as run_stages
-
-    return run_stages(articles, store)
+    """The runner's stages after ingest for stored articles (the same path as the CLI)."""
+    return Pipeline(Settings(), store).run(articles)
 
 
-def recluster_store(store: Store) -> list[Story]:
-    """Cluster every stored article again and replace the stored stories with the result."""
-    from parallax.cluster import cluster, docs_from_annotated
-    from parallax.embed import article_vectors
-    from parallax.pipeline import annotate_articles
-
+def assign_store(store: Store) -> list[Story]:
+    """Assign stored articles that are in no story yet, incrementally (as `parallax ingest`)."""
     articles = store.articles()
-    if not articles:
-        return []
-    annotated, _ = annotate_articles(articles, store)
-    stories = cluster(docs_from_annotated(annotated, article_vectors(annotated, store=store)))
-    store.delete_stories([s.id for s in store.stories()])
-    store.save_stories(stories)
-    return stories
+    if articles:
+        pipeline = Pipeline(Settings(), store)
+        pipeline.assign(pipeline.annotate(articles))
+    return store.stories()
 
 
 def _key(articles: Sequence[Article]) -> tuple[Any, ...]:
@@ -197,7 +190,7 @@ def create_app(
 
     `warm` analyses every stored storyline in a background thread at startup so the first
     visitor of a story page does not wait for annotation and comparison."""
-    from parallax.report import _env, analysis_to_dict, render_html
+    from parallax.render.report import _env, analysis_to_dict, render_html
 
     store = Store(db)
     data_dir = Path(data_dir)
@@ -240,12 +233,12 @@ def create_app(
 
     def recluster() -> int:
         pages.clear()
-        return len(recluster_store(store))
+        return len(assign_store(store))
 
     def ingest_upload(
         articles_in: Sequence[ArticleIn], urls: Sequence[str]
     ) -> tuple[list[Article], list[str]]:
-        from parallax.ingest import IngestError, article_from_record, ingest_paths
+        from parallax.ingest.core import IngestError, article_from_record, ingest_paths
 
         found: list[Article] = []
         problems: list[str] = []
@@ -319,7 +312,7 @@ def create_app(
         if not found:
             raise HTTPException(404, f"no article {article_id!r}")
         art = found[0]
-        from parallax.report_view import highlight
+        from parallax.render.view import highlight
 
         return page("web_article.j2", art=art, body=highlight(art.text, []))
 
@@ -369,7 +362,7 @@ def create_app(
 
     @app.get("/files/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     def file_preview(name: str) -> HTMLResponse:
-        from parallax.ingest import ingest_paths
+        from parallax.ingest.core import ingest_paths
 
         path = safe_path(data_dir, name)
         result = ingest_paths([path])
@@ -377,7 +370,7 @@ def create_app(
             reasons = [p.reason for p in result.problems] or ["no article found"]
             return page("web_message.j2", status=422, title=name, lines=reasons)
         art = result.articles[0]
-        from parallax.report_view import highlight
+        from parallax.render.view import highlight
 
         return page("web_article.j2", art=art, body=highlight(art.text, []))
 
@@ -467,7 +460,7 @@ def _snippet(text: str) -> Markup:
 def _fetch(url: str) -> tuple[Article | None, str]:
     import httpx
 
-    from parallax.ingest import IngestError, article_from_html
+    from parallax.ingest.core import IngestError, article_from_html
 
     try:
         with httpx.Client(timeout=15, follow_redirects=True) as client:

@@ -1,0 +1,129 @@
+"""The annotate stage: one spaCy pass per article, then entities, titles, quotes, dates, numbers.
+
+spaCy runs once per process over all uncached articles with `nlp.pipe` (batched); every
+annotator below reads that one Doc, and the Doc itself is kept on the annotated article
+(`AnnotatedArticle.doc`, stored as DocBin bytes) so later stages (claims, framing, the
+bias model) read its tokens and never parse again. Results are cached in the store under
+ANNOTATOR_VERSION. Names are per article here; cross-article names are resolved per story
+by the runner (`annotate.entities.resolve_entities`), never written back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from parallax.annotate.entities import find_mentions, find_people
+from parallax.annotate.parse import doc_from_bytes, doc_to_bytes, parse_texts
+from parallax.annotate.quantities import find_quantities
+from parallax.annotate.quotes import find_quotes
+from parallax.annotate.settings import AnnotateSettings
+from parallax.annotate.temporal import resolve_times
+from parallax.models import AnnotatedArticle, Article, Sentence
+from parallax.store import Store
+
+__all__ = ["ANNOTATOR_VERSION", "annotate", "annotate_doc"]
+
+log = logging.getLogger(__name__)
+
+ANNOTATOR_VERSION = "ann-2"
+
+
+def year_hint(articles: Sequence[Article]) -> int | None:
+    """The most common publication year among the articles: the year for year-less dates."""
+    years = Counter(a.published.year for a in articles if a.published is not None)
+    return years.most_common(1)[0][0] if years else None
+
+
+def annotate_doc(doc: Any, article: Article, hint: int | None = None) -> AnnotatedArticle:
+    """All annotations of one article from its parsed Doc (names are per-article here)."""
+    aid = article.id
+    sentences: list[Sentence] = []
+    for sent in doc.sents:
+        text = sent.text.strip()
+        if not text:
+            continue
+        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        sentences.append(Sentence(aid, len(sentences), start, start + len(text), text))
+    people = find_people(doc, aid)
+    return AnnotatedArticle(
+        article=article,
+        sentences=tuple(sentences),
+        mentions=tuple(find_mentions(doc, aid, people)),
+        titles=tuple(people.titles),
+        quotes=tuple(find_quotes(doc, aid, people, article.paragraphs)),
+        times=tuple(resolve_times(doc, aid, article.published, hint)),
+        quantities=tuple(find_quantities(doc, aid)),
+        doc=doc,
+    )
+
+
+def _version(published: object, hint: int | None) -> str:
+    return ANNOTATOR_VERSION if published is not None else f"{ANNOTATOR_VERSION}/y{hint or 0}"
+
+
+def _save(store: Store, annotated: list[AnnotatedArticle], hint: int | None) -> None:
+    for version, group in (
+        (ANNOTATOR_VERSION, [a for a in annotated if a.article.published is not None]),
+        (_version(None, hint), [a for a in annotated if a.article.published is None]),
+    ):
+        if group:
+            store.put_annotations(group, version)
+    store.put_parses({a.id: doc_to_bytes(a.doc) for a in annotated if a.doc is not None})
+
+
+def _cached(store: Store, articles: list[Article], hint: int | None) -> dict[str, AnnotatedArticle]:
+    """Stored annotations whose stored parse is also there (else the article is re-parsed)."""
+    done: dict[str, AnnotatedArticle] = {}
+    # undated articles borrow the batch's year for year-less dates, so their cache key
+    # carries that year; dated articles do not depend on the batch
+    done.update(store.get_annotations([a for a in articles if a.published], ANNOTATOR_VERSION))
+    undated = [a for a in articles if a.published is None]
+    done.update(store.get_annotations(undated, _version(None, hint)))
+    parses = store.get_parses(list(done))
+    return {
+        aid: replace(ann, doc=doc_from_bytes(parses[aid]))
+        for aid, ann in done.items()
+        if aid in parses
+    }
+
+
+def annotate(
+    articles: Sequence[Article],
+    store: Store | None = None,
+    progress: Callable[[int], None] | None = None,
+    settings: Any = None,
+) -> list[AnnotatedArticle]:
+    """Annotate articles (cached ones come from the store); names stay per article.
+
+    `progress` is called with the number of articles just finished (an increment).
+    """
+    cfg: AnnotateSettings = settings.annotate if settings is not None else AnnotateSettings()
+    articles = list(articles)
+    hint = year_hint(articles)
+    done = _cached(store, articles, hint) if store is not None else {}
+    if progress and done:
+        progress(len(done))
+    todo = list({a.id: a for a in articles if a.id not in done}.values())
+    fresh: list[AnnotatedArticle] = []
+    docs = parse_texts([a.text for a in todo], cfg.batch_size, cfg.n_process)
+    for article, doc in zip(todo, docs, strict=True):
+        try:
+            ann = annotate_doc(doc, article, hint)
+        except Exception as exc:  # one odd article must not stop a crawl
+            log.warning("%s: annotation failed (%s); article left unannotated", article.source, exc)
+            done[article.id] = AnnotatedArticle(article, (), (), (), (), (), (), doc=doc)
+            continue  # never cached: a fixed annotator retries it next run
+        fresh.append(ann)
+        done[article.id] = ann
+        if progress:
+            progress(1)
+        if store is not None and len(fresh) >= 64:
+            _save(store, fresh, hint)
+            fresh = []
+    if store is not None and fresh:
+        _save(store, fresh, hint)
+    return [done[a.id] for a in articles]

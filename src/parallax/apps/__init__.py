@@ -1,0 +1,1 @@
+"""User-facing entry points: the command line (`apps.cli`) and the web app (`apps.web`)."""
