@@ -1,8 +1,7 @@
 """Split annotated sentences into claims: clauses with subject, predicate and attribution.
 
-A claim is the unit we align and compare across outlets. Sentences are
-re-parsed with spaCy because the annotation stage keeps no dependency parse;
-everything else (entities, quotes, dates, numbers) comes from the annotation
+A claim is the unit we align and compare across outlets. Clauses come from
+the one stored parse (`AnnotatedArticle.doc`); everything else (entities, quotes, dates, numbers) comes from the annotation
 so claims agree with the rest of the product.
 
 Attribution: a claim inside a Quote span (or the complement of a speech verb,
@@ -232,20 +231,23 @@ def _claim_id(article_id: str, start: int, end: int) -> str:
 
 
 def extract_claims(annotated: Sequence[AnnotatedArticle]) -> list[ClaimUnit]:
-    """All claims of all articles, in text order."""
-    from parallax.nlp import spacy_nlp
-
-    nlp = spacy_nlp()
-    jobs: list[tuple[AnnotatedArticle, Sentence]] = [
-        (a, s) for a in annotated for s in a.sentences if s.text.strip()
-    ]
-    docs = nlp.pipe((s.text for _, s in jobs), batch_size=64)
+    """All claims of all articles, in text order, from the one stored parse (`ann.doc`)."""
     out: list[ClaimUnit] = []
-    for (ann, sent), doc in zip(jobs, docs, strict=True):
-        try:
-            out.extend(_claims_of_sentence(ann, sent, doc))
-        except Exception:  # a parse we cannot split still yields the whole sentence
-            out.extend(_claims_of_sentence(ann, sent, None))
+    for ann in annotated:
+        for sent in ann.sentences:
+            if not sent.text.strip():
+                continue
+            span = (
+                ann.doc.char_span(sent.start, sent.end, alignment_mode="expand")
+                if ann.doc
+                else None
+            )
+            # a copy of the sentence's tokens with their parse (no re-parsing), offsets from 0
+            doc = span.as_doc() if span is not None else None
+            try:
+                out.extend(_claims_of_sentence(ann, sent, doc))
+            except Exception:  # a parse we cannot split still yields the whole sentence
+                out.extend(_claims_of_sentence(ann, sent, None))
     return out
 
 

@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 
 from conftest import CORPUS as DEMO
+from conftest import FIXTURES
 from parallax.models import Story
 from parallax.runner import Pipeline
 from parallax.stories import ClusterDoc, ClusterParams, StoryIndex, cluster
 
-UNRELATED = Path(__file__).parent / "fixtures" / "unrelated"
+UNRELATED = FIXTURES / "unrelated"
 
 
 @lru_cache(maxsize=1)
