@@ -60,16 +60,18 @@ class StoryAnalysis:
     """Everything computed for one storyline (and its events): the per-story unit of work."""
 
     story_id: str | None
-    annotated: tuple[AnnotatedArticle, ...]  # with story-scoped canonical names
-    entities: tuple[Entity, ...]
-    facts: tuple[Fact, ...] = ()
-    conflicts: tuple[Conflict, ...] = ()
-    omissions: tuple[Omission, ...] = ()
-    framing: tuple[Framing, ...] = ()
-    voices: tuple[Voice, ...] = ()
-    timeline: tuple[TimelineEntry, ...] = ()
-    briefs: tuple[Brief, ...] = ()
-    claims: tuple[Claim, ...] = ()  # the clause units compared (not part of Analysis)
+    annotated: Records[AnnotatedArticle]  # with story-scoped canonical names
+    entities: Records[Entity]
+    facts: Records[Fact] = field(default_factory=Records)
+    conflicts: Records[Conflict] = field(default_factory=Records)
+    omissions: Records[Omission] = field(default_factory=Records)
+    framing: Records[Framing] = field(default_factory=Records)
+    voices: Records[Voice] = field(default_factory=Records)
+    timeline: Records[TimelineEntry] = field(default_factory=Records)
+    briefs: Records[Brief] = field(default_factory=Records)
+    claims: Records[Claim] = field(
+        default_factory=Records
+    )  # the clause units compared (not part of Analysis)
     seconds: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -169,16 +171,16 @@ class Pipeline:
         )
         return StoryAnalysis(
             story_id=storyline.id if storyline else None,
-            annotated=tuple(resolved),
-            entities=tuple(entities),
-            facts=tuple(comparison.facts),
-            conflicts=tuple(comparison.conflicts),
-            omissions=tuple(comparison.omissions),
-            framing=tuple(comparison.framing),
-            voices=tuple(comparison.voices),
-            timeline=tuple(timeline),
-            briefs=tuple(build_briefs(partial)),
-            claims=tuple(comparison.claims),
+            annotated=Records(resolved),
+            entities=Records(entities),
+            facts=Records(comparison.facts),
+            conflicts=Records(comparison.conflicts),
+            omissions=Records(comparison.omissions),
+            framing=Records(comparison.framing),
+            voices=Records(comparison.voices),
+            timeline=Records(timeline),
+            briefs=Records(build_briefs(partial)),
+            claims=Records(comparison.claims),
             seconds=comparison.seconds,
         )
 

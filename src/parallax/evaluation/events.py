@@ -169,11 +169,7 @@ def cached_features(
 
 
 def _feature_mode() -> str:
-    try:
-        import parallax.annotate.core  # noqa: F401
-        import parallax.annotate.embed  # noqa: F401
-    except ImportError:
-        return "direct"
+    """Part of the feature cache key: features always come from the runner's annotate pass."""
     return "annotate"
 
 

@@ -63,14 +63,10 @@ def _gap(a: dict[str, Any], b: dict[str, Any]) -> int | None:
 
 
 def _clean_title(title: str) -> str:
-    try:  # the clustering's own title normalisation, when it is importable
-        from parallax.stories.index import _clean_title as clean
+    """The clustering's own title normalisation (one rule for both paths)."""
+    from parallax.stories.index import _clean_title as clean
 
-        return str(clean(title))
-    except ImportError:
-        from rapidfuzz.utils import default_process
-
-        return str(default_process(title))
+    return str(clean(title))
 
 
 def merge_block_stories(
