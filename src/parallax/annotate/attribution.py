@@ -92,7 +92,8 @@ def source_range(doc: Any, head: Any) -> tuple[int, int]:
 def _subject(verb: Any, depth: int = 0) -> tuple[Any | None, str]:
     """The subject of a cue verb, climbing through xcomp/conj/advcl to an inherited subject."""
     for c in verb.children:
-        if c.dep_ in _SUBJ:
+        # the subject of a passive ("Quiros was accused of ...") is the target, not the source
+        if c.dep_ in {"nsubj", "csubj"}:
             return c, "nsubj" if depth == 0 else "inherited"
     for c in verb.children:
         if c.dep_ == "agent":
@@ -228,13 +229,22 @@ def features(doc: Any, tok: Any, cand: Candidate, prior: float) -> dict[str, flo
     return f
 
 
+CLAUSAL = frozenset({"ccomp", "xcomp", "rest", "noun-clause"})
+
+
 def find_attributions(
     doc: Any,
     threshold: float,
     skip: list[tuple[int, int]],
     model: CueModel | None = None,
+    phrase_threshold: float | None = None,
 ) -> list[tuple[Candidate, float]]:
-    """Candidates scoring at least `threshold`, cues inside the char spans `skip` left out."""
+    """Candidates scoring at least `threshold`, cues inside the char spans `skip` left out.
+
+    A content that is a bare phrase (an object: "attacked Trump") rather than a clause
+    must reach `phrase_threshold`; a reporter's question ("Asked whether ...") is no
+    attribution of the one asked.
+    """
     from parallax.annotate.entities import sentence_bounds
 
     model = model or cue_model()
@@ -247,7 +257,10 @@ def find_attributions(
         cand = candidate(doc, tok, bounds[tok.i])
         if cand.content is None:
             continue
+        if tok.lemma_ == "ask" and tok.tag_ == "VBN" and cand.source is None:
+            continue
         p = model.score(features(doc, tok, cand, prior))
-        if p >= threshold:
+        need = threshold if cand.relation in CLAUSAL else max(threshold, phrase_threshold or 0.0)
+        if p >= need:
             out.append((cand, p))
     return out

@@ -161,7 +161,7 @@ class QuoteFinder:
         self, start: int, end: int
     ) -> tuple[str | None, str | None, int | None, int | None]:
         """Speaker tuple for the source tokens [start, end)."""
-        while end - start > 1 and self.doc[end - 1].is_punct:
+        while end - start > 1 and self.doc[end - 1].is_punct and self.doc[end - 1].text != ")":
             end -= 1
         s, e = self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1].text)
         canon = resolve_speaker(self.doc, self.people, start, end)
@@ -277,7 +277,12 @@ class QuoteFinder:
         partial_spans = [
             (q.start, q.end) for q in quotes if q.kind == "partial" and q.nested_in is None
         ]
-        found = find_attributions(self.doc, self.settings.cue_threshold, inside)
+        found = find_attributions(
+            self.doc,
+            self.settings.cue_threshold,
+            inside,
+            phrase_threshold=self.settings.phrase_threshold,
+        )
         quotes.extend(self._indirect(found, direct_spans, partial_spans))
         quotes = self._partials_in_reports(quotes, found)
         quotes.sort(key=lambda q: (q.start, q.end))
@@ -336,6 +341,9 @@ class QuoteFinder:
     ) -> tuple[Any | None, tuple[str | None, str | None, int | None, int | None]]:
         none = (None, None, None, None)
         if direct:
+            dash = self._dash_source(e, pe)
+            if dash is not None:
+                return None, dash
             nxt = min([qs for qs, _ in inside if qs >= e] + [pe])
             post = self._cue_tokens(e, nxt)
             first = self._tok_at(e)
@@ -380,6 +388,18 @@ class QuoteFinder:
             if _is_cue(tok, self.settings.direct_cue_logodds) and not (s <= tok.idx < e):
                 return tok, self.speaker(tok)
         return None, none
+
+    def _dash_source(
+        self, e: int, pe: int
+    ) -> tuple[str | None, str | None, int | None, int | None] | None:
+        """ "“...” ― Karen Bobadilla": a name after a dash closing the quote's paragraph."""
+        m = _DASH_SIGNATURE.match(self.text, e, pe)
+        if m is None:
+            return None
+        span = self.doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+        if span is None or not any(t.ent_type_ == "PERSON" for t in span):
+            return None
+        return self.source_span(span.start, span.end)
 
     def _tok_at(self, char: int) -> int:
         """Index of the first token starting at or after `char`."""
@@ -441,7 +461,12 @@ class QuoteFinder:
                 spans.append((content, cand))
         out = []
         for q in quotes:
-            if q.kind == "partial" and q.speaker_start is None and q.nested_in is None:
+            if (
+                q.kind == "partial"
+                and q.speaker_start is None
+                and q.nested_in is None
+                and not _title_case(q.content)
+            ):
                 hit = next((c for (cs, ce), c in spans if cs <= q.start and q.end <= ce + 1), None)
                 if hit is not None and hit.source is not None:
                     cue = self.doc[hit.cue : hit.cue_end]
@@ -468,6 +493,7 @@ class QuoteFinder:
         return _trim(self.text, self.doc[rng[0]].idx, last.idx + len(last.text))
 
 
+_DASH_SIGNATURE = re.compile(r"[ \t]*[―—–-]{1,2}[ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})")
 _TRANSCRIPT = re.compile(r"([A-Z][A-Z.'\- ]{1,30}[A-Z.]):\s+")
 _SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", "at", "by", "other"}
 
