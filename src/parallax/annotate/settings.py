@@ -11,7 +11,7 @@ class QuoteSettings:
 
     # probability above which a cue candidate is an attribution; picked on PolNeAR dev
     # (best speaker F1 overlap with precision >= 80) by eval/tune_attribution.py
-    cue_threshold: float = 0.45
+    cue_threshold: float = 0.55
     # the same for a content that is a bare phrase (an object, "attacked Trump"), not a
     # clause; picked on PolNeAR dev by eval/tune_attribution.py
     phrase_threshold: float = 0.55

@@ -93,4 +93,8 @@ def resolve_speaker(doc: Any, people: People, start: int, end: int) -> str | Non
         ent = next((e for e in doc.ents if e.start <= head.i < e.end), None)
         if ent is not None and ent.label_ != "PERSON":
             return canonical_place(_DET.sub("", ent.text))
+    lo, hi = _head_phrase(doc, head)
+    if head.pos_ == "NOUN" and any(t.ent_type_ in {"ORG", "GPE", "NORP"} for t in doc[lo:hi]):
+        # "the Chinese government", "the U.S. embassy": an institution named by its country
+        return _DET.sub("", doc[lo:hi].text)
     return None
