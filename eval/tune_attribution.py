@@ -28,7 +28,7 @@ def main() -> None:
     grid = {
         "cue_threshold": [0.35, 0.45, 0.55],
         "min_chars": [1, 12],
-        "direct_cue_logodds": [-2.0],
+        "direct_cue_logodds": [-1.5],
         "phrase_threshold": [0.55],
     }
     if len(sys.argv) > 1:  # e.g. cue_threshold=0.4,0.5 min_chars=1

@@ -457,7 +457,10 @@ class QuoteFinder:
         spans = []
         for cand, _p in found:
             content = self._char_range(cand.content)
-            if content is not None and cand.source is not None:
+            # only a reporting verb that also introduces quotes ("called", "said"), not any
+            # PolNeAR cue ("seized on the “spy” balloon" keeps its scare quote)
+            cue_ok = _is_cue(self.doc[cand.cue], self.settings.direct_cue_logodds)
+            if content is not None and cand.source is not None and cue_ok:
                 spans.append((content, cand))
         out = []
         for q in quotes:

@@ -23,7 +23,7 @@ class QuoteSettings:
     max_partial_cover: float = 0.6
     # a verb next to a quote mark is its cue when its lemma's log-odds of heading a cue in
     # PolNeAR train (resources/attribution/cue_model.json) is at least this; picked on dev
-    direct_cue_logodds: float = -2.0
+    direct_cue_logodds: float = -1.5
 
 
 @dataclass(frozen=True)

@@ -126,7 +126,7 @@ def side_for(
         ann.article.text,
     )
     if side:
-        return side
+        return "media" if side_of_name(side) else side
     own = next((m for m in ann.mentions if m.canonical == speaker and m.label != "PERSON"), None)
     if own is not None:
         return fold_country(own.text, places) if own.label in _PLACE else speaker
