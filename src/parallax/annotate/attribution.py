@@ -83,6 +83,8 @@ def source_range(doc: Any, head: Any) -> tuple[int, int]:
             hi = i
             break
     while hi - lo > 1 and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
+        if doc[hi - 1].text == ")" and any(t.text == "(" for t in doc[lo : hi - 1]):
+            break
         hi -= 1
     while hi - lo > 1 and (doc[lo].is_punct or doc[lo].is_space):
         lo += 1

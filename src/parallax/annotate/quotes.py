@@ -161,7 +161,9 @@ class QuoteFinder:
         self, start: int, end: int
     ) -> tuple[str | None, str | None, int | None, int | None]:
         """Speaker tuple for the source tokens [start, end)."""
-        while end - start > 1 and self.doc[end - 1].is_punct and self.doc[end - 1].text != ")":
+        while end - start > 1 and self.doc[end - 1].is_punct:
+            if self.doc[end - 1].text == ")" and "(" in self.doc[start : end - 1].text:
+                break
             end -= 1
         s, e = self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1].text)
         canon = resolve_speaker(self.doc, self.people, start, end)
