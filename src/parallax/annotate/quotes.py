@@ -124,6 +124,7 @@ class QuoteFinder:
         settings: QuoteSettings | None = None,
     ):
         self.settings = settings or QuoteSettings()
+        self._inside: list[tuple[int, int]] = []
         self.doc = doc
         self.text = doc_text(doc)
         self.aid = article_id
@@ -153,9 +154,24 @@ class QuoteFinder:
         the canonical name comes from `speakers.resolve_speaker` (None when unsure).
         """
         subj = self._source_token(verb)
+        if subj is not None and any(s <= subj.idx < e for s, e in self._inside):
+            # the parser took a word of the quote as the subject ("“... We will ...,” Chief
+            # Jordan said"): the name next to the cue outside the quote marks
+            subj = self._name_next_to(verb)
         if subj is None:
             return None, None, None, None
         return self.source_span(*source_range(self.doc, subj))
+
+    def _name_next_to(self, verb: Any) -> Any | None:
+        """The proper noun right before or after a cue, outside quote marks."""
+        for i in (verb.i - 1, verb.i + 1):
+            if 0 <= i < len(self.doc):
+                tok = self.doc[i]
+                while tok.dep_ in {"compound", "flat"} and tok.head.i != tok.i:
+                    tok = tok.head
+                if tok.pos_ == "PROPN" and not any(s <= tok.idx < e for s, e in self._inside):
+                    return tok
+        return None
 
     def source_span(
         self, start: int, end: int
@@ -176,6 +192,7 @@ class QuoteFinder:
     def find(self) -> list[Quote]:
         marks = find_quote_marks(self.text, self.pars)
         inside = [(s, e) for s, e, p in marks if p is None]
+        self._inside = inside
         quotes: list[Quote] = []
         index_of: dict[int, int] = {}
         # canonical, text, paragraph, start, end of the last direct quote's speaker
@@ -399,7 +416,10 @@ class QuoteFinder:
         if m is None:
             return None
         span = self.doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
-        if span is None or not any(t.ent_type_ == "PERSON" for t in span):
+        if span is None or not (
+            any(t.ent_type_ == "PERSON" for t in span)
+            or (len(span) >= 2 and all(t.pos_ == "PROPN" for t in span))
+        ):
             return None
         return self.source_span(span.start, span.end)
 
