@@ -26,10 +26,10 @@ def score(docs: list, settings: QuoteSettings) -> Tally:
 def main() -> None:
     docs = polnear_docs("dev")
     grid = {
-        "cue_threshold": [0.35, 0.45, 0.55],
+        "cue_threshold": [0.25, 0.35, 0.45, 0.55],
         "min_chars": [1, 12],
         "direct_cue_logodds": [-1.5],
-        "phrase_threshold": [0.55],
+        "phrase_threshold": [0.35, 0.45, 0.55],
     }
     if len(sys.argv) > 1:  # e.g. cue_threshold=0.4,0.5 min_chars=1
         for arg in sys.argv[1:]:

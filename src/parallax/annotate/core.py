@@ -29,7 +29,7 @@ __all__ = ["ANNOTATOR_VERSION", "annotate", "annotate_doc"]
 
 log = logging.getLogger(__name__)
 
-ANNOTATOR_VERSION = "ann-2"
+ANNOTATOR_VERSION = "ann-3"  # ann-3: learned attribution (issue 19)
 
 
 def year_hint(articles: Sequence[Article]) -> int | None:
