@@ -88,9 +88,9 @@ def test_quote_marks_all_styles() -> None:
 
 
 def test_fixture_floor() -> None:
-    """Measured on the 76-quote fixture: R 98.7, speaker-correct R 97.4, speaker accuracy 98.7.
+    """Measured on the 76-quote fixture: R 98.7, speaker-correct R 98.7, speaker accuracy 100.
 
-    Precision is 73.5 (was 86.6): the learned attributor also returns PolNeAR-style reported
+    Precision is 71.7 (was 86.6): the learned attributor also returns PolNeAR-style reported
     speech ("Wang criticized the US ...", "he voiced concern that ...") the fixture never
     labelled, so precision here counts those as wrong.
     """

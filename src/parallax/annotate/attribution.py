@@ -25,7 +25,7 @@ MODEL_FILE = "attribution/cue_model.json"
 # content relations in the order they are tried
 _CONTENT_DEPS = ("ccomp", "xcomp", "dobj")
 _SUBJ = frozenset({"nsubj", "nsubjpass", "csubj"})
-_QUOTES = "“”\"‘’"
+_QUOTES = '“”"‘’'
 
 
 @dataclass(frozen=True)
@@ -139,49 +139,51 @@ def _rest_of_sentence(doc: Any, sent: tuple[int, int], skip: set[int]) -> tuple[
     return best
 
 
-def candidate(doc: Any, tok: Any, sent: tuple[int, int]) -> Candidate:
-    """Source and content of `tok` read as a cue."""
-    cue_end = tok.i + 1
-    if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
-        cue_end = tok.i + 2
-        objs = [g for g in doc[tok.i + 1].children if g.dep_ == "pobj"]
-        src = objs[0] if objs else None
-        skip = {t.i for t in tok.subtree} | {tok.i, tok.i + 1}
-        content = _rest_of_sentence(doc, sent, skip)
-        srng = source_range(doc, src) if src is not None else None
-        return Candidate(tok.i, cue_end, srng, content, "rest", "according")
-    for c in tok.children:
-        if c.dep_ == "prt" and c.i == cue_end:
-            cue_end = c.i + 1
-    if tok.pos_ in {"NOUN", "PROPN"}:
-        src, srel = _noun_source(tok)
-    else:
-        src, srel = _subject(tok)
-    content: tuple[int, int] | None = None
-    relation = "none"
+def _according(doc: Any, tok: Any, sent: tuple[int, int]) -> Candidate:
+    """ "..., according to X" / "According to X, ...": X and the rest of the sentence."""
+    objs = [g for g in doc[tok.i + 1].children if g.dep_ == "pobj"]
+    skip = {t.i for t in tok.subtree} | {tok.i, tok.i + 1}
+    content = _rest_of_sentence(doc, sent, skip)
+    srng = source_range(doc, objs[0]) if objs else None
+    return Candidate(tok.i, tok.i + 2, srng, content, "rest", "according")
+
+
+def _content(doc: Any, tok: Any, sent: tuple[int, int]) -> tuple[tuple[int, int] | None, str]:
+    """Content token range of a cue and how it was found."""
     for dep in _CONTENT_DEPS:
         kids = [c for c in tok.children if c.dep_ == dep]
         if kids:
-            content, relation = _range(list(kids[0].subtree)), dep
-            break
-    if content is None:
-        # "ruled against X", "spoke of X", "doubling down on X": the object of a preposition
-        kids = [c for c in tok.children if c.dep_ == "prep" and c.i > tok.i and list(c.children)]
-        if kids:
-            content, relation = _range(list(kids[0].subtree)), f"prep-{kids[0].lower_}"
-    if content is None and tok.pos_ in {"NOUN", "PROPN"}:
+            return _range(list(kids[0].subtree)), dep
+    # "ruled against X", "spoke of X", "doubling down on X": the object of a preposition
+    kids = [c for c in tok.children if c.dep_ == "prep" and c.i > tok.i and list(c.children)]
+    if kids:
+        return _range(list(kids[0].subtree)), f"prep-{kids[0].lower_}"
+    if tok.pos_ in {"NOUN", "PROPN"}:
         kids = [c for c in tok.children if c.dep_ in {"acl", "appos", "ccomp", "relcl"}]
         if kids:
-            content, relation = _range(list(kids[0].subtree)), "noun-clause"
-    if content is None and tok.dep_ in {"parataxis", "ROOT", "advcl", "conj", "ccomp"}:
+            return _range(list(kids[0].subtree)), "noun-clause"
+    if tok.dep_ in {"parataxis", "advcl", "conj", "ccomp"}:
         # "..., officials warned." / "X, he said, is ...": the rest of the sentence
-        skip = {t.i for t in tok.subtree}
-        if tok.dep_ != "ROOT":
-            content = _rest_of_sentence(doc, sent, skip)
-            relation = "rest" if content else "none"
-    srng = source_range(doc, src) if src is not None else None
-    if srng and srng[0] <= tok.i < srng[1]:
-        srng = (srng[0], tok.i) if src.i < tok.i else (tok.i + 1, srng[1])
+        rest = _rest_of_sentence(doc, sent, {t.i for t in tok.subtree})
+        return rest, "rest" if rest else "none"
+    return None, "none"
+
+
+def candidate(doc: Any, tok: Any, sent: tuple[int, int]) -> Candidate:
+    """Source and content of `tok` read as a cue."""
+    if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+        return _according(doc, tok, sent)
+    cue_end = tok.i + 1
+    for c in tok.children:
+        if c.dep_ == "prt" and c.i == cue_end:
+            cue_end = c.i + 1  # "pointed out"
+    src, srel = _noun_source(tok) if tok.pos_ in {"NOUN", "PROPN"} else _subject(tok)
+    content, relation = _content(doc, tok, sent)
+    srng = None
+    if src is not None:
+        srng = source_range(doc, src)
+        if srng[0] <= tok.i < srng[1]:  # "President Obama, saying ...": stop at the cue
+            srng = (srng[0], tok.i) if src.i < tok.i else (tok.i + 1, srng[1])
     if srng and content and srng[0] < content[1] and content[0] < srng[1]:
         # the subject sits inside the content range (an inverted "said X"): cut the content
         content = (content[0], srng[0]) if srng[0] > content[0] else (srng[1], content[1])
@@ -211,7 +213,11 @@ def features(doc: Any, tok: Any, cand: Candidate, prior: float) -> dict[str, flo
     if cand.source is not None:
         head = doc[cand.source[1] - 1]
         for t in doc[cand.source[0] : cand.source[1]]:
-            if t.dep_ in _SUBJ | {"pobj", "poss"} or t.head.i >= cand.source[1] or t.head.i < cand.source[0]:
+            if (
+                t.dep_ in _SUBJ | {"pobj", "poss"}
+                or t.head.i >= cand.source[1]
+                or t.head.i < cand.source[0]
+            ):
                 head = t
                 break
         kind = head.ent_type_ or ("PRON" if head.pos_ == "PRON" else head.pos_)
@@ -222,7 +228,9 @@ def features(doc: Any, tok: Any, cand: Candidate, prior: float) -> dict[str, flo
         f["con_len"] = min(cand.content[1] - cand.content[0], 40) / 40
         f["con_quote"] = 1.0 if _quote_near(doc, cand.content) else 0.0
         f["con_verb"] = (
-            1.0 if any(t.pos_ in {"VERB", "AUX"} for t in doc[cand.content[0] : cand.content[1]]) else 0.0
+            1.0
+            if any(t.pos_ in {"VERB", "AUX"} for t in doc[cand.content[0] : cand.content[1]])
+            else 0.0
         )
     if any(c.dep_ == "neg" for c in tok.children):
         f["neg"] = 1.0

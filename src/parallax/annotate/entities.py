@@ -543,7 +543,7 @@ def gendered_titles() -> dict[str, str]:
     return out
 
 
-def _known_genders(doc: Any, people: People) -> dict[str, str]:
+def known_genders(doc: Any, people: People) -> dict[str, str]:
     """Gender per canonical person from the honorific or title written next to a name."""
     words = gendered_titles()
     out: dict[str, str] = {}
@@ -573,7 +573,7 @@ def _pronouns(doc: Any, article_id: str, people: People) -> None:
     4. when the nearest sentence holding candidates has two different people and no subject
        among them, the pronoun stays unresolved.
     """
-    gender = _known_genders(doc, people)
+    gender = known_genders(doc, people)
     named = [m for m in people.mentions if m.text.lower() not in PRONOUNS]
     bounds = sentence_bounds(doc)
     for tok in doc:

@@ -5,9 +5,15 @@ Direct quotes are found from quotation marks (“ ” " and, nested or in headli
 left open at the end of a paragraph continues when the next paragraph opens with a
 quote mark (the print convention) or closes one before opening another. Speakers
 and cues come from the spaCy dependency parse: the reporting verb next to the quote
-(“...,” Blinken said / He told the media: “...”) and its subject, or "according to X".
-Reported speech is a reporting verb with a clausal complement ("Blinken said that
-...") or a parenthetical ("..., Ryder said, ...") or "according to X".
+(“...,” Blinken said / He told the media: “...”; a verb counts when its lemma heads
+PolNeAR-train cues often enough, `QuoteSettings.direct_cue_logodds`), a dash signature
+("“...” ― Karen Bobadilla"), a transcript label, or the previous quote's speaker for a
+quote paragraph that continues it. Reported speech (indirect) comes from
+`annotate.attribution`: a cue model learned on PolNeAR train over the parse ("said
+that ...", "..., officials warned", "according to X", "accused X of ...", "a statement
+from the ministry"). Source spans are the subject's whole noun phrase (PolNeAR/PARC
+convention); `annotate.speakers.resolve_speaker` names the speaker or leaves it unknown.
+A quoted fragment inside reported speech takes that report's source.
 
 Kinds:
 - direct: a whole quoted utterance (starts a sentence or follows ":"/","),
@@ -34,12 +40,10 @@ from parallax.annotate.attribution import (
     lexicon_key,
     source_range,
 )
-from parallax.annotate.entities import PRONOUNS, People, doc_text
+from parallax.annotate.entities import PRONOUNS, People, doc_text, known_genders
 from parallax.annotate.settings import QuoteSettings
 from parallax.annotate.speakers import resolve_speaker
 from parallax.models import Quote
-
-_DET = re.compile(r"^(?:the|a|an)\s+", re.I)
 
 OPENERS = "“‘"
 CLOSERS = "”’"
@@ -186,7 +190,11 @@ class QuoteFinder:
         return canon, self.text[s:e], s, e
 
     def _cue_tokens(self, start: int, end: int) -> list[Any]:
-        return [t for t in self._tokens_between(start, end) if _is_cue(t, self.settings.direct_cue_logodds)]
+        return [
+            t
+            for t in self._tokens_between(start, end)
+            if _is_cue(t, self.settings.direct_cue_logodds)
+        ]
 
     # ------------------------------------------------------------ main
     def find(self) -> list[Quote]:
@@ -310,7 +318,15 @@ class QuoteFinder:
     def _pronoun_speaker(
         self, spk: tuple, ps: int, inside: list[tuple[int, int]], prev: tuple | None, par_no: int
     ) -> tuple:
-        """ "he said": a named subject earlier in the paragraph, else the previous quote's speaker."""
+        """ "he said" the entity rules left open: the last named subject earlier in the
+        paragraph, else the previous direct quote's speaker (at most two paragraphs back);
+        either only when its known gender does not contradict the pronoun."""
+        want = {"he": "m", "she": "f"}.get(str(spk[1]).lower())
+        genders = known_genders(self.doc, self.people)
+
+        def fits(name: str | None) -> bool:
+            return bool(name) and (want is None or genders.get(name or "", want) == want)
+
         subjects = [
             m
             for m in self.people.mentions
@@ -318,10 +334,11 @@ class QuoteFinder:
             and m.text.lower() not in PRONOUNS
             and not any(s <= m.start < e for s, e in inside)
             and self._dep(m.start, m.end) in {"nsubj", "nsubjpass"}
+            and fits(m.canonical)
         ]
         if subjects:
             return (subjects[-1].canonical, spk[1], spk[2], spk[3])
-        if prev is not None and prev[0] and par_no - prev[2] <= 2:
+        if prev is not None and fits(prev[0]) and par_no - prev[2] <= 2:
             return (prev[0], spk[1], spk[2], spk[3])
         return spk
 
@@ -390,7 +407,9 @@ class QuoteFinder:
                 qs, qe = self.pars[n - 1]
                 if self.text[qs:qe].rstrip().endswith(":"):
                     toks = self._tokens_between(qs, qe)
-                    verbs = [t for t in toks if _is_cue(t, self.settings.direct_cue_logodds)] or [t for t in toks if t.pos_ == "VERB"]
+                    verbs = [t for t in toks if _is_cue(t, self.settings.direct_cue_logodds)] or [
+                        t for t in toks if t.pos_ == "VERB"
+                    ]
                     if verbs:
                         return verbs[-1], self.speaker(verbs[-1])
             return None, none
@@ -495,15 +514,13 @@ class QuoteFinder:
                 hit = next((c for (cs, ce), c in spans if cs <= q.start and q.end <= ce + 1), None)
                 if hit is not None and hit.source is not None:
                     cue = self.doc[hit.cue : hit.cue_end]
+                    canon, stext, sstart, send = self.source_span(*hit.source)
                     q = replace(
                         q,
-                        **dict(
-                            zip(
-                                ("speaker", "speaker_text", "speaker_start", "speaker_end"),
-                                self.source_span(*hit.source),
-                                strict=True,
-                            )
-                        ),
+                        speaker=canon,
+                        speaker_text=stext,
+                        speaker_start=sstart,
+                        speaker_end=send,
                         cue=cue.text,
                         cue_start=cue.start_char,
                         cue_end=cue.end_char,
@@ -518,7 +535,9 @@ class QuoteFinder:
         return _trim(self.text, self.doc[rng[0]].idx, last.idx + len(last.text))
 
 
-_DASH_SIGNATURE = re.compile(r"[ \t]*[―—–-]{1,2}[ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})")
+_DASH_SIGNATURE = re.compile(
+    r"[ \t]*[―—–-]{1,2}[ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})"
+)
 _TRANSCRIPT = re.compile(r"([A-Z][A-Z.'\- ]{1,30}[A-Z.]):\s+")
 _SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", "at", "by", "other"}
 

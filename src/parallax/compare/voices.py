@@ -27,7 +27,9 @@ from parallax.models import UNKNOWN, AnnotatedArticle, Voice
 _UNNAMED = re.compile(r"\b(officials?|spokes(?:man|person|woman)|sources?|aides?)\b", re.I)
 _PLACE = {"GPE", "NORP"}
 _ORG = {"ORG", "NORP"}
-FOLD_PREFIX = 4  # policy: a NORP adjective and a place name sharing this many letters are one country
+FOLD_PREFIX = (
+    4  # policy: a NORP adjective and a place name sharing this many letters are one country
+)
 
 
 def side_of_name(name: str) -> str | None:
