@@ -500,7 +500,7 @@ class QuoteFinder:
             content = self._char_range(cand.content)
             # only a reporting verb that also introduces quotes ("called", "said"), not any
             # PolNeAR cue ("seized on the “spy” balloon" keeps its scare quote)
-            cue_ok = _is_cue(self.doc[cand.cue], self.settings.direct_cue_logodds)
+            cue_ok = _is_cue(self.doc[cand.cue], self.settings.direct_cue_logodds, nouns=True)
             if content is not None and cand.source is not None and cue_ok:
                 spans.append((content, cand))
         out = []
@@ -551,11 +551,11 @@ def _title_case(text: str) -> bool:
     )
 
 
-def _is_cue(tok: Any, min_logodds: float) -> bool:
+def _is_cue(tok: Any, min_logodds: float, nouns: bool = False) -> bool:
     """A reporting word next to a quote: its lemma heads PolNeAR-train cues often enough."""
     if tok.lower_ == "according":
         return True
-    if tok.pos_ not in {"VERB", "AUX"}:
+    if tok.pos_ not in {"VERB", "AUX"} and not (nouns and tok.pos_ == "NOUN"):
         return False
     prior = cue_model().lexicon.get(lexicon_key(tok))
     return prior is not None and prior >= min_logodds
