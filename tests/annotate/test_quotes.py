@@ -138,3 +138,16 @@ def test_speakers_resolved_or_unknown() -> None:
     assert by_cue["told"].speaker == "Jane Carter"  # "the senator": the one titled senator
     unsure = _annotated("Tom Avery met Bill Stone. Officials said the meeting went well.")
     assert all(q.speaker is None for q in unsure.quotes)
+
+
+def test_source_spans_follow_the_parse() -> None:
+    """A passive subject is the target, not the source; a timestamp line is not the source."""
+    ann = _annotated(
+        "The mayor was accused of hiding the report by the council.\n\n"
+        "10:40 a.m.\n\nDonald Trump said the rally would go ahead despite the storm."
+    )
+    by_cue = {q.cue: q for q in ann.quotes}
+    assert by_cue["accused"].speaker_text is None  # never "The mayor"
+    said = by_cue["said"]
+    assert said.speaker_text == "Donald Trump" and said.speaker == "Donald Trump"
+    assert said.content.startswith("the rally would go ahead")
