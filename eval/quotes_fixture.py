@@ -5,6 +5,7 @@ Run: python eval/quotes_fixture.py
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from parallax.annotate.core import annotate
@@ -12,7 +13,7 @@ from parallax.evaluation.quotes import score_fixture
 from parallax.ingest.core import ingest_paths
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus" / "balloon"
+CORPUS = Path(os.environ.get("PARALLAX_SHARED", ROOT.parent / "shared")) / "corpus" / "balloon"
 FIXTURE = ROOT / "tests" / "fixtures" / "quotes_balloon.jsonl"
 
 

@@ -72,3 +72,30 @@ def test_titles_are_clean() -> None:
         for t in a.titles:
             assert not t.title.lower().endswith(("said", "says")), t
             assert a.article.text[t.start : t.end] == t.title
+
+
+def _people_of(text: str) -> dict[str, str]:
+    """Pronoun text@offset -> the person it was resolved to."""
+    from parallax.evaluation.quotes import _article
+
+    ann = annotate([_article(text, "inline.txt")])[0]
+    return {
+        f"{m.text}@{m.start}": m.canonical
+        for m in ann.mentions
+        if m.label == "PERSON" and m.text.lower() in {"he", "she"}
+    }
+
+
+@pytest.mark.slow
+def test_pronoun_gender_from_honorifics() -> None:
+    """ "She" skips the nearer man: the honorifics tell the genders."""
+    text = "Ms. Anna Keller spoke after Mr. David Moss arrived. She said the plan was ready."
+    resolved = _people_of(text)
+    assert resolved == {f"She@{text.index('She')}": "Anna Keller"}
+
+
+@pytest.mark.slow
+def test_pronoun_unknown_when_unsure() -> None:
+    """Two people of unknown gender in one sentence and no subject among them: unresolved."""
+    text = "A letter from Robin Hale to Casey Dunn arrived. He said it was late."
+    assert _people_of(text) == {}

@@ -88,10 +88,66 @@ def test_quote_marks_all_styles() -> None:
 
 
 def test_fixture_floor() -> None:
-    """Measured on the 76-quote fixture: P 86.6, R 98.7, speaker-correct R 97.4 (floors = minus ~10)."""
+    """Measured on the 76-quote fixture: R 98.7, speaker-correct R 98.7, speaker accuracy 100.
+
+    Precision is 71.7 (was 86.6): the learned attributor also returns PolNeAR-style reported
+    speech ("Wang criticized the US ...", "he voiced concern that ...") the fixture never
+    labelled, so precision here counts those as wrong.
+    """
     by_file = {name: a.id for name, a in _by_file().items()}
     scores = score_fixture(FIXTURES / "quotes_balloon.jsonl", list(_by_file().values()), by_file)
     assert scores["gold"] >= 60
-    assert scores["recall"] >= 88
-    assert scores["precision"] >= 75
-    assert scores["attributed_recall"] >= 85
+    assert scores["recall"] >= 95
+    assert scores["precision"] >= 70
+    assert scores["attributed_recall"] >= 95
+    assert scores["speaker_accuracy"] >= 95
+
+
+def _annotated(text: str) -> AnnotatedArticle:
+    from parallax.evaluation.quotes import _article
+
+    return annotate([_article(text, "inline.txt")])[0]
+
+
+def test_reported_speech_forms() -> None:
+    """Forms the issue names: "according to", sources after the content, nominal cues."""
+    ann = _annotated(
+        "The ministry said the talks would resume in March. "
+        "The talks will resume in March, according to the foreign ministry. "
+        "Prices will rise sharply next year, officials warned on Monday. "
+        "In a statement, the ministry accused the rebels of breaking the truce."
+    )
+    by_cue = {q.cue: q for q in ann.quotes if q.kind == "indirect"}
+    assert by_cue["said"].speaker_text == "The ministry"
+    assert by_cue["said"].content.startswith("the talks would resume")
+    assert by_cue["according to"].speaker_text == "the foreign ministry"
+    assert by_cue["according to"].content.startswith("The talks will resume")
+    assert by_cue["warned"].speaker_text == "officials" and by_cue["warned"].speaker is None
+    assert by_cue["warned"].content.startswith("Prices will rise")
+    assert by_cue["accused"].speaker_text == "the ministry"
+
+
+def test_speakers_resolved_or_unknown() -> None:
+    ann = _annotated(
+        "Ms. Jane Carter, the senator from Ohio, met Mr. Paul Reed on Monday. "
+        "She said the bill would pass. "
+        "The senator told reporters that the vote was close."
+    )
+    by_cue = {q.cue: q for q in ann.quotes}
+    assert by_cue["said"].speaker_text == "She" and by_cue["said"].speaker == "Jane Carter"
+    assert by_cue["told"].speaker == "Jane Carter"  # "the senator": the one titled senator
+    unsure = _annotated("Tom Avery met Bill Stone. Officials said the meeting went well.")
+    assert all(q.speaker is None for q in unsure.quotes)
+
+
+def test_source_spans_follow_the_parse() -> None:
+    """A passive subject is the target, not the source; a timestamp line is not the source."""
+    ann = _annotated(
+        "The mayor was accused of hiding the report by the council.\n\n"
+        "10:40 a.m.\n\nDonald Trump said the rally would go ahead despite the storm."
+    )
+    by_cue = {q.cue: q for q in ann.quotes}
+    assert by_cue["accused"].speaker_text is None  # never "The mayor"
+    said = by_cue["said"]
+    assert said.speaker_text == "Donald Trump" and said.speaker == "Donald Trump"
+    assert said.content.startswith("the rally would go ahead")

@@ -11,12 +11,18 @@ pytestmark = pytest.mark.slow
 
 
 def test_polnear_subset_floor() -> None:
-    """Measured on the first 20 test articles: speaker F1 59.2, content F1 71.3, direct content F1 94.2 (overlap)."""
-    results = {r.metric: r for r in run(DATA, limit=20)}
-    assert results["speaker F1 (overlap)"].ours >= 50
-    assert results["direct content F1 (overlap)"].ours >= 84
-    assert results["content F1 (overlap)"].ours >= 60
+    """Measured on the first 20 dev articles (the tuning split; test is reported once):
+    speaker F1 71.4 overlap (P 77.6) / 70.4 exact, content F1 85.0 overlap, cue F1 72.2
+    overlap, direct content F1 91.6 overlap. Floors are the measured numbers minus ~2."""
+    results = {r.metric: r for r in run(DATA, limit=20, split="dev")}
+    assert results["speaker F1 (overlap)"].ours >= 69.5
+    assert results["speaker F1 (exact)"].ours >= 68.5
+    assert results["speaker F1 (overlap)"].extra["precision"] >= 75.5
+    assert results["content F1 (overlap)"].ours >= 83
+    assert results["cue F1 (overlap)"].ours >= 70
+    assert results["direct content F1 (overlap)"].ours >= 89
     assert results["speaker F1 (overlap)"].reference == 75.4
+    assert results["speaker F1 (overlap)"].extra["parc3_reference"] == 82.0
     assert results["speaker F1 (overlap)"].items == 20
 
 

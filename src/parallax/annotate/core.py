@@ -20,7 +20,7 @@ from parallax.annotate.entities import find_mentions, find_people
 from parallax.annotate.parse import doc_from_bytes, doc_to_bytes, parse_texts
 from parallax.annotate.quantities import find_quantities
 from parallax.annotate.quotes import find_quotes
-from parallax.annotate.settings import AnnotateSettings
+from parallax.annotate.settings import AnnotateSettings, QuoteSettings
 from parallax.annotate.temporal import resolve_times
 from parallax.models import AnnotatedArticle, Article, Sentence
 from parallax.store import Store
@@ -29,7 +29,7 @@ __all__ = ["ANNOTATOR_VERSION", "annotate", "annotate_doc"]
 
 log = logging.getLogger(__name__)
 
-ANNOTATOR_VERSION = "ann-2"
+ANNOTATOR_VERSION = "ann-3"  # ann-3: learned attribution (issue 19)
 
 
 def year_hint(articles: Sequence[Article]) -> int | None:
@@ -38,7 +38,9 @@ def year_hint(articles: Sequence[Article]) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
-def annotate_doc(doc: Any, article: Article, hint: int | None = None) -> AnnotatedArticle:
+def annotate_doc(
+    doc: Any, article: Article, hint: int | None = None, quotes: QuoteSettings | None = None
+) -> AnnotatedArticle:
     """All annotations of one article from its parsed Doc (names are per-article here)."""
     aid = article.id
     sentences: list[Sentence] = []
@@ -54,7 +56,7 @@ def annotate_doc(doc: Any, article: Article, hint: int | None = None) -> Annotat
         sentences=tuple(sentences),
         mentions=tuple(find_mentions(doc, aid, people)),
         titles=tuple(people.titles),
-        quotes=tuple(find_quotes(doc, aid, people, article.paragraphs)),
+        quotes=tuple(find_quotes(doc, aid, people, article.paragraphs, quotes)),
         times=tuple(resolve_times(doc, aid, article.published, hint)),
         quantities=tuple(find_quantities(doc, aid)),
         doc=doc,
@@ -112,7 +114,7 @@ def annotate(
     docs = parse_texts([a.text for a in todo], cfg.batch_size, cfg.n_process)
     for article, doc in zip(todo, docs, strict=True):
         try:
-            ann = annotate_doc(doc, article, hint)
+            ann = annotate_doc(doc, article, hint, cfg.quotes)
         except Exception as exc:  # one odd article must not stop a crawl
             log.warning("%s: annotation failed (%s); article left unannotated", article.source, exc)
             done[article.id] = AnnotatedArticle(article, (), (), (), (), (), (), doc=doc)

@@ -16,6 +16,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -524,33 +526,102 @@ def _title_only_references(doc: Any, article_id: str, people: People, taken: set
         taken.update(range(span.start, span.end))
 
 
-def _pronouns(doc: Any, article_id: str, people: People) -> None:
-    """ "he"/"she" resolves to the most recent named person in the previous two sentences."""
-    named = [m for m in people.mentions]
-    for tok in doc:
-        if tok.text.lower() not in PRONOUNS or tok.pos_ != "PRON":
+_MALE = {"he", "him"}
+_FEMALE = {"she"}
+PRONOUN_SENTENCES = 2  # policy: a pronoun looks back this many sentences before its own
+
+
+@lru_cache(maxsize=1)
+def gendered_titles() -> dict[str, str]:
+    """Honorifics and titles that tell a person's gender (resources/attribution)."""
+    text = resources.files("parallax").joinpath("resources", "attribution", "gendered_titles.tsv")
+    out = {}
+    for line in text.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, gender = line.split("\t")[:2]
+            out[word.strip().lower()] = gender.strip()
+    return out
+
+
+def known_genders(doc: Any, people: People) -> dict[str, str]:
+    """Gender per canonical person from the honorific or title written next to a name."""
+    words = gendered_titles()
+    out: dict[str, str] = {}
+    for t in people.titles:
+        found = {words[w] for w in t.title.lower().split() if w in words}
+        if len(found) == 1:
+            out.setdefault(t.person, found.pop())
+    for m in people.mentions:
+        if m.text.lower() in PRONOUNS:
             continue
-        bounds = sentence_bounds(doc)
-        sent_start = bounds[tok.i][0]
-        prev = bounds[sent_start - 1][0] if sent_start > 0 else 0
-        floor = bounds[prev - 1][0] if prev > 0 else 0
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None and span.start > 0:
+            g = words.get(doc[span.start - 1].text.lower()) or words.get(span[0].text.lower())
+            if g:
+                out.setdefault(m.canonical, g)
+    return out
+
+
+def _pronouns(doc: Any, article_id: str, people: People) -> None:
+    """ "he"/"she" -> the nearest compatible named person, by these rules (unknown when unsure):
+
+    1. candidates are named mentions in the pronoun's sentence (before it) and the
+       PRONOUN_SENTENCES sentences before, not used as a modifier ("the Biden administration");
+    2. gender must agree when the person's gender is known (honorific, gendered title, or an
+       earlier pronoun that had only one candidate);
+    3. a subject pronoun prefers the latest subject candidate; otherwise the latest candidate;
+    4. when the nearest sentence holding candidates has two different people and no subject
+       among them, the pronoun stays unresolved.
+    """
+    gender = known_genders(doc, people)
+    named = [m for m in people.mentions if m.text.lower() not in PRONOUNS]
+    bounds = sentence_bounds(doc)
+    for tok in doc:
+        low = tok.text.lower()
+        if low not in PRONOUNS or tok.pos_ != "PRON":
+            continue
+        want = "m" if low in _MALE else "f" if low in _FEMALE else None
+        floor = bounds[tok.i][0]
+        for _ in range(PRONOUN_SENTENCES):
+            if floor > 0:
+                floor = bounds[floor - 1][0]
         floor_char = doc[floor].idx
         cand = [
-            m for m in named if floor_char <= m.start < tok.idx and m.text.lower() not in PRONOUNS
+            m
+            for m in named
+            if floor_char <= m.start < tok.idx
+            and (_dep_at(doc, m.start, m.end) != "compound" or len(m.text.split()) > 1)
+            and (want is None or gender.get(m.canonical, want) == want)
         ]
-        # a name used as a modifier ("the Biden administration") is not a referent
-        cand = [
-            m for m in cand if _dep_at(doc, m.start, m.end) != "compound" or len(m.text.split()) > 1
-        ]
-        if not cand:
+        pick = _pick_referent(doc, tok, cand, bounds)
+        if pick is None:
             continue
-        subjects = [m for m in cand if _dep_at(doc, m.start, m.end) in {"nsubj", "nsubjpass"}]
-        pick = subjects[-1] if subjects and tok.dep_ in {"nsubj", "nsubjpass"} else cand[-1]
+        if want and len({m.canonical for m in cand}) == 1:
+            gender.setdefault(pick.canonical, want)
         people.mentions.append(
             Mention(
                 article_id, tok.idx, tok.idx + len(tok.text), tok.text, "PERSON", pick.canonical
             )
         )
+
+
+def _pick_referent(doc: Any, tok: Any, cand: list[Mention], bounds: Any) -> Mention | None:
+    """Rules 3 and 4 of `_pronouns`."""
+    if not cand:
+        return None
+    subjects = [m for m in cand if _dep_at(doc, m.start, m.end) in {"nsubj", "nsubjpass"}]
+    if subjects and tok.dep_ in {"nsubj", "nsubjpass"}:
+        return subjects[-1]
+    last = cand[-1]
+    last_sent = bounds[doc.char_span(last.start, last.end, alignment_mode="expand").start][0]
+    same = {
+        m.canonical
+        for m in cand
+        if bounds[doc.char_span(m.start, m.end, alignment_mode="expand").start][0] == last_sent
+    }
+    if len(same) > 1 and not subjects:
+        return None
+    return subjects[-1] if subjects else last
 
 
 def _dep_at(doc: Any, start: int, end: int | None = None) -> str:

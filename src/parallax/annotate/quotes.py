@@ -5,9 +5,15 @@ Direct quotes are found from quotation marks (“ ” " and, nested or in headli
 left open at the end of a paragraph continues when the next paragraph opens with a
 quote mark (the print convention) or closes one before opening another. Speakers
 and cues come from the spaCy dependency parse: the reporting verb next to the quote
-(“...,” Blinken said / He told the media: “...”) and its subject, or "according to X".
-Reported speech is a reporting verb with a clausal complement ("Blinken said that
-...") or a parenthetical ("..., Ryder said, ...") or "according to X".
+(“...,” Blinken said / He told the media: “...”; a verb counts when its lemma heads
+PolNeAR-train cues often enough, `QuoteSettings.direct_cue_logodds`), a dash signature
+("“...” ― Karen Bobadilla"), a transcript label, or the previous quote's speaker for a
+quote paragraph that continues it. Reported speech (indirect) comes from
+`annotate.attribution`: a cue model learned on PolNeAR train over the parse ("said
+that ...", "..., officials warned", "according to X", "accused X of ...", "a statement
+from the ministry"). Source spans are the subject's whole noun phrase (PolNeAR/PARC
+convention); `annotate.speakers.resolve_speaker` names the speaker or leaves it unknown.
+A quoted fragment inside reported speech takes that report's source.
 
 Kinds:
 - direct: a whole quoted utterance (starts a sentence or follows ":"/","),
@@ -22,120 +28,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
-from parallax.annotate.entities import PRONOUNS, People, canonical_place, doc_text
+from parallax.annotate.attribution import (
+    Candidate,
+    _noun_source,
+    _subject,
+    cue_model,
+    find_attributions,
+    lexicon_key,
+    source_range,
+)
+from parallax.annotate.entities import PRONOUNS, People, doc_text, known_genders
+from parallax.annotate.settings import QuoteSettings
+from parallax.annotate.speakers import resolve_speaker
 from parallax.models import Quote
-
-CUE_LEMMAS = {
-    "say",
-    "tell",
-    "add",
-    "state",
-    "confirm",
-    "announce",
-    "warn",
-    "claim",
-    "argue",
-    "insist",
-    "deny",
-    "declare",
-    "note",
-    "explain",
-    "ask",
-    "report",
-    "write",
-    "emphasize",
-    "emphasise",
-    "stress",
-    "acknowledge",
-    "share",
-    "suggest",
-    "urge",
-    "brand",
-    "reiterate",
-    "assert",
-    "admit",
-    "allege",
-    "contend",
-    "predict",
-    "promise",
-    "vow",
-    "accuse",
-    "criticize",
-    "criticise",
-    "reply",
-    "respond",
-    "tweet",
-    "observe",
-    "recall",
-    "conclude",
-    "mention",
-    "caution",
-    "concede",
-    "complain",
-    "testify",
-    "indicate",
-    "believe",
-    "think",
-    "charge",
-    "signal",
-    "voice",
-    "express",
-    "describe",
-    "accord",
-    "repeat",
-}
-# verbs that only count as cues when they take a clause ("he told Wang that ...")
-_CLAUSE_ONLY = {
-    "believe",
-    "think",
-    "share",
-    "express",
-    "voice",
-    "describe",
-    "signal",
-    "know",
-    "find",
-    "hope",
-    "expect",
-    "fear",
-    "worry",
-    "feel",
-    "agree",
-    "learn",
-    "reveal",
-    "show",
-    "estimate",
-    "realize",
-    "recognize",
-    "understand",
-    "doubt",
-    "question",
-    "pledge",
-    "cite",
-    "point",
-}
-CUE_LEMMAS |= _CLAUSE_ONLY
-_NOT_INDIRECT = {"ask"}  # "Asked whether ..." is the reporter's question, not the source's words
-_ANON_HEADS = {
-    "official",
-    "officials",
-    "source",
-    "sources",
-    "people",
-    "person",
-    "expert",
-    "experts",
-    "aide",
-    "aides",
-    "analyst",
-    "analysts",
-    "some",
-    "others",
-    "critics",
-}
-_DET = re.compile(r"^(?:the|a|an)\s+", re.I)
 
 OPENERS = "“‘"
 CLOSERS = "”’"
@@ -212,8 +120,15 @@ class QuoteFinder:
     """Finds quotes in one parsed article; `people` resolves speaker names and pronouns."""
 
     def __init__(
-        self, doc: Any, article_id: str, people: People, paragraphs: Sequence[tuple[int, int]]
+        self,
+        doc: Any,
+        article_id: str,
+        people: People,
+        paragraphs: Sequence[tuple[int, int]],
+        settings: QuoteSettings | None = None,
     ):
+        self.settings = settings or QuoteSettings()
+        self._inside: list[tuple[int, int]] = []
         self.doc = doc
         self.text = doc_text(doc)
         self.aid = article_id
@@ -225,76 +140,71 @@ class QuoteFinder:
         span = self.doc.char_span(start, end, alignment_mode="contract")
         return list(span) if span is not None else []
 
-    def _subject(self, verb: Any, depth: int = 0) -> Any | None:
-        for c in verb.children:
-            if c.dep_ in {"nsubj", "nsubjpass"}:
-                return c
-        if verb.lemma_ == "accord":
+    def _source_token(self, verb: Any) -> Any | None:
+        if verb.lower_ == "according":
             for c in verb.children:
                 if c.dep_ == "prep" and c.lower_ == "to":
-                    for g in c.children:
-                        if g.dep_ == "pobj":
-                            return g
-        if (
-            depth < 2
-            and verb.dep_ in {"advcl", "xcomp", "conj", "parataxis"}
-            and verb.head is not verb
-        ):
-            return self._subject(verb.head, depth + 1)
-        return None
+                    objs = [g for g in c.children if g.dep_ == "pobj"]
+                    return objs[0] if objs else None
+            return None
+        if verb.pos_ in {"NOUN", "PROPN"}:
+            return _noun_source(verb)[0]
+        return _subject(verb)[0]
 
     def speaker(self, verb: Any) -> tuple[str | None, str | None, int | None, int | None]:
-        """(canonical, surface text, start, end) of the one who says, from a cue verb."""
-        subj = self._subject(verb)
+        """(canonical, surface text, start, end) of the one who says, from a cue token.
+
+        The source span is the subject's whole subtree (how PolNeAR and PARC mark sources);
+        the canonical name comes from `speakers.resolve_speaker` (None when unsure).
+        """
+        subj = self._source_token(verb)
+        if subj is not None and any(s <= subj.idx < e for s, e in self._inside):
+            # the parser took a word of the quote as the subject ("“... We will ...,” Chief
+            # Jordan said"): the name next to the cue outside the quote marks
+            subj = self._name_next_to(verb)
         if subj is None:
             return None, None, None, None
-        men = self.people.mention_covering(subj.idx, subj.idx + len(subj.text))
-        if men is not None:
-            # "State Department spokesperson Ned Price": the title is part of how the source is named
-            for t in self.people.titles:
-                if t.end <= men.start and men.start - t.end <= 2 and t.person == men.canonical:
-                    return men.canonical, self.text[t.start : men.end], t.start, men.end
-            return men.canonical, men.text, men.start, men.end
-        if subj.lower_ in PRONOUNS or subj.pos_ == "PRON":
-            if subj.lower_ in PRONOUNS:
-                prev = self.people.person_at(subj.idx)
-                if prev is not None:
-                    return prev.canonical, subj.text, subj.idx, subj.idx + len(subj.text)
-            return None, subj.text, subj.idx, subj.idx + len(subj.text)
-        # a noun phrase: keep determiners, adjectives and compounds, not relative clauses
-        left = subj.i
-        for c in subj.lefts:
-            left = min(left, c.left_edge.i)
-        right = subj.i
-        for c in subj.rights:
-            if c.dep_ in {"compound", "flat", "appos", "prep"} and c.right_edge.i - left < 15:
-                right = max(right, c.right_edge.i)
-        span = self.doc[left : right + 1]
-        stext = span.text
-        from parallax.annotate.entities import TITLE_WORDS
+        return self.source_span(*source_range(self.doc, subj))
 
-        if (
-            subj.lower_ in _ANON_HEADS
-            or span[0].lower_ in {"a", "an", "some", "one"}
-            or subj.lower_ in TITLE_WORDS
-        ):
-            return None, stext, span.start_char, span.end_char
-        if subj.ent_type_ in {"ORG", "GPE", "NORP", "PERSON"} and len(span) <= 4:
-            return canonical_place(_DET.sub("", stext)), stext, span.start_char, span.end_char
-        if any(t.ent_type_ in {"ORG", "GPE", "NORP"} for t in span):
-            return _DET.sub("", stext), stext, span.start_char, span.end_char
-        return None, stext, span.start_char, span.end_char
+    def _name_next_to(self, verb: Any) -> Any | None:
+        """The proper noun right before or after a cue, outside quote marks."""
+        for i in (verb.i - 1, verb.i + 1):
+            if 0 <= i < len(self.doc):
+                tok = self.doc[i]
+                while tok.dep_ in {"compound", "flat"} and tok.head.i != tok.i:
+                    tok = tok.head
+                if tok.pos_ == "PROPN" and not any(s <= tok.idx < e for s, e in self._inside):
+                    return tok
+        return None
+
+    def source_span(
+        self, start: int, end: int
+    ) -> tuple[str | None, str | None, int | None, int | None]:
+        """Speaker tuple for the source tokens [start, end)."""
+        while end - start > 1 and self.doc[end - 1].is_punct:
+            if self.doc[end - 1].text == ")" and "(" in self.doc[start : end - 1].text:
+                break
+            end -= 1
+        s, e = self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1].text)
+        canon = resolve_speaker(self.doc, self.people, start, end)
+        return canon, self.text[s:e], s, e
 
     def _cue_tokens(self, start: int, end: int) -> list[Any]:
-        return [t for t in self._tokens_between(start, end) if _is_cue(t)]
+        return [
+            t
+            for t in self._tokens_between(start, end)
+            if _is_cue(t, self.settings.direct_cue_logodds)
+        ]
 
     # ------------------------------------------------------------ main
     def find(self) -> list[Quote]:
         marks = find_quote_marks(self.text, self.pars)
         inside = [(s, e) for s, e, p in marks if p is None]
+        self._inside = inside
         quotes: list[Quote] = []
         index_of: dict[int, int] = {}
-        prev_speaker: tuple[str | None, str | None, int] | None = None  # canonical, text, paragraph
+        # canonical, text, paragraph, start, end of the last direct quote's speaker
+        prev_speaker: tuple[str | None, str | None, int, int | None, int | None] | None = None
         doubles = [(k, s, e) for k, (s, e, p) in enumerate(marks) if p is None]
         singles = [
             (k, s, e, p)
@@ -321,7 +231,12 @@ class QuoteFinder:
             prev_direct_end = quotes[-1].end + 2 if quotes and quotes[-1].kind == "direct" else None
             direct = self._is_direct(s, ps, cs, ce, prev_direct_end)
             cue, spk = self._attribute(s, e, ps, pe, inside, direct)
-            if spk[1] is not None and spk[1].lower() in PRONOUNS and spk[2] is not None:
+            if (
+                spk[0] is None
+                and spk[1] is not None
+                and spk[1].lower() in PRONOUNS
+                and spk[2] is not None
+            ):
                 spk = self._pronoun_speaker(spk, ps, inside, prev_speaker, par_no)
             if (
                 cue is None
@@ -330,7 +245,8 @@ class QuoteFinder:
                 and par_no - prev_speaker[2] <= 1
                 and self._only_quotes(ps, pe, inside)
             ):
-                spk = (prev_speaker[0], prev_speaker[1], None, None)
+                # a quote paragraph continuing the previous speaker: the same source span
+                spk = (prev_speaker[0], prev_speaker[1], prev_speaker[3], prev_speaker[4])
             if label and direct:
                 who = label.group(1).strip()
                 canon = self.people.alias.get(who.lower(), who.title())
@@ -360,7 +276,7 @@ class QuoteFinder:
             index_of[k] = len(quotes)
             quotes.append(q)
             if direct and (spk[0] or spk[1]):
-                prev_speaker = (spk[0], spk[1], par_no)
+                prev_speaker = (spk[0], spk[1], par_no, spk[2], spk[3])
         # quotes nested in quotes
         for _k, s, e, p in singles:
             if p is None or p not in index_of:
@@ -388,14 +304,29 @@ class QuoteFinder:
         partial_spans = [
             (q.start, q.end) for q in quotes if q.kind == "partial" and q.nested_in is None
         ]
-        quotes.extend(self._indirect(inside, direct_spans, partial_spans))
+        found = find_attributions(
+            self.doc,
+            self.settings.cue_threshold,
+            inside,
+            phrase_threshold=self.settings.phrase_threshold,
+        )
+        quotes.extend(self._indirect(found, direct_spans, partial_spans))
+        quotes = self._partials_in_reports(quotes, found)
         quotes.sort(key=lambda q: (q.start, q.end))
         return _fix_nested(quotes)  # nested_in must point into the sorted list
 
     def _pronoun_speaker(
         self, spk: tuple, ps: int, inside: list[tuple[int, int]], prev: tuple | None, par_no: int
     ) -> tuple:
-        """ "he said": a named subject earlier in the paragraph, else the previous quote's speaker."""
+        """ "he said" the entity rules left open: the last named subject earlier in the
+        paragraph, else the previous direct quote's speaker (at most two paragraphs back);
+        either only when its known gender does not contradict the pronoun."""
+        want = {"he": "m", "she": "f"}.get(str(spk[1]).lower())
+        genders = known_genders(self.doc, self.people)
+
+        def fits(name: str | None) -> bool:
+            return bool(name) and (want is None or genders.get(name or "", want) == want)
+
         subjects = [
             m
             for m in self.people.mentions
@@ -403,10 +334,11 @@ class QuoteFinder:
             and m.text.lower() not in PRONOUNS
             and not any(s <= m.start < e for s, e in inside)
             and self._dep(m.start, m.end) in {"nsubj", "nsubjpass"}
+            and fits(m.canonical)
         ]
         if subjects:
             return (subjects[-1].canonical, spk[1], spk[2], spk[3])
-        if prev is not None and prev[0] and par_no - prev[2] <= 2:
+        if prev is not None and fits(prev[0]) and par_no - prev[2] <= 2:
             return (prev[0], spk[1], spk[2], spk[3])
         return spk
 
@@ -445,6 +377,9 @@ class QuoteFinder:
     ) -> tuple[Any | None, tuple[str | None, str | None, int | None, int | None]]:
         none = (None, None, None, None)
         if direct:
+            dash = self._dash_source(e, pe)
+            if dash is not None:
+                return None, dash
             nxt = min([qs for qs, _ in inside if qs >= e] + [pe])
             post = self._cue_tokens(e, nxt)
             first = self._tok_at(e)
@@ -472,7 +407,9 @@ class QuoteFinder:
                 qs, qe = self.pars[n - 1]
                 if self.text[qs:qe].rstrip().endswith(":"):
                     toks = self._tokens_between(qs, qe)
-                    verbs = [t for t in toks if _is_cue(t)] or [t for t in toks if t.pos_ == "VERB"]
+                    verbs = [t for t in toks if _is_cue(t, self.settings.direct_cue_logodds)] or [
+                        t for t in toks if t.pos_ == "VERB"
+                    ]
                     if verbs:
                         return verbs[-1], self.speaker(verbs[-1])
             return None, none
@@ -486,9 +423,24 @@ class QuoteFinder:
         while tok.head is not tok and seen < 12:
             tok = tok.head
             seen += 1
-            if _is_cue(tok) and not (s <= tok.idx < e):
+            if _is_cue(tok, self.settings.direct_cue_logodds) and not (s <= tok.idx < e):
                 return tok, self.speaker(tok)
         return None, none
+
+    def _dash_source(
+        self, e: int, pe: int
+    ) -> tuple[str | None, str | None, int | None, int | None] | None:
+        """ "“...” ― Karen Bobadilla": a name after a dash closing the quote's paragraph."""
+        m = _DASH_SIGNATURE.match(self.text, e, pe)
+        if m is None:
+            return None
+        span = self.doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+        if span is None or not (
+            any(t.ent_type_ == "PERSON" for t in span)
+            or (len(span) >= 2 and all(t.pos_ == "PROPN" for t in span))
+        ):
+            return None
+        return self.source_span(span.start, span.end)
 
     def _tok_at(self, char: int) -> int:
         """Index of the first token starting at or after `char`."""
@@ -501,35 +453,28 @@ class QuoteFinder:
     # ------------------------------------------------------------ reported speech
     def _indirect(
         self,
-        inside: list[tuple[int, int]],
+        found: list[tuple[Candidate, float]],
         direct: list[tuple[int, int]],
         partial: list[tuple[int, int]],
     ) -> list[Quote]:
         out: list[Quote] = []
-        for tok in self.doc:
-            if (
-                not _is_cue(tok)
-                or tok.lemma_ in _NOT_INDIRECT
-                or any(s <= tok.idx < e for s, e in inside)
-            ):
-                continue
-            content = self._content_of(tok)
+        for cand, _p in found:
+            content = self._char_range(cand.content)
             if content is None:
                 continue
             cs, ce = content
             # the verb that introduces a direct quote is its attribution, not reported speech
-            if any(min(ce, e) > max(cs, s) for s, e in direct) or ce - cs < 12:
+            if any(min(ce, e) > max(cs, s) for s, e in direct) or ce - cs < self.settings.min_chars:
                 continue
             covered = sum(max(0, min(ce, e) - max(cs, s)) for s, e in partial)
-            if covered > 0.6 * (ce - cs):
+            if covered > self.settings.max_partial_cover * (ce - cs):
                 continue
-            spk = self.speaker(tok)
-            cue_text, cue_s, cue_e = tok.text, tok.idx, tok.idx + len(tok.text)
-            if tok.lemma_ == "accord":
-                nxt = tok.nbor(1) if tok.i + 1 < len(self.doc) else None
-                if nxt is not None and nxt.lower_ == "to":
-                    cue_e = nxt.idx + len(nxt.text)
-                    cue_text = self.text[cue_s:cue_e]
+            spk: tuple[str | None, str | None, int | None, int | None] = (None, None, None, None)
+            if cand.source is not None:
+                spk = self.source_span(*cand.source)
+            cue_s = self.doc[cand.cue].idx
+            last = self.doc[cand.cue_end - 1]
+            cue_e = last.idx + len(last.text)
             out.append(
                 Quote(
                     self.aid,
@@ -537,53 +482,62 @@ class QuoteFinder:
                     self.text[cs:ce],
                     cs,
                     ce,
-                    spk[0],
-                    spk[1],
-                    spk[2],
-                    spk[3],
-                    cue_text,
+                    *spk,
+                    self.text[cue_s:cue_e],
                     cue_s,
                     cue_e,
                 )
             )
         return out
 
-    def _content_of(self, verb: Any) -> tuple[int, int] | None:
-        comp = [c for c in verb.children if c.dep_ == "ccomp"]
-        if not comp and verb.lemma_ in {"tell", "ask", "warn", "urge"}:
-            comp = [c for c in verb.children if c.dep_ in {"xcomp"}]
-        if comp:
-            c = comp[0]
-            return _trim(self.text, c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text))
-        if verb.lemma_ in _CLAUSE_ONLY:
+    def _partials_in_reports(
+        self, quotes: list[Quote], found: list[tuple[Candidate, float]]
+    ) -> list[Quote]:
+        """A quoted fragment with no cue of its own inside reported speech ("Trump called
+        him a “loser”") is the reporting source's words: it takes that source and cue."""
+        spans = []
+        for cand, _p in found:
+            content = self._char_range(cand.content)
+            # only a reporting verb that also introduces quotes ("called", "said"), not any
+            # PolNeAR cue ("seized on the “spy” balloon" keeps its scare quote)
+            cue_ok = _is_cue(self.doc[cand.cue], self.settings.direct_cue_logodds, nouns=True)
+            if content is not None and cand.source is not None and cue_ok:
+                spans.append((content, cand))
+        out = []
+        for q in quotes:
+            if (
+                q.kind == "partial"
+                and q.speaker_start is None
+                and q.nested_in is None
+                and not _title_case(q.content)
+            ):
+                hit = next((c for (cs, ce), c in spans if cs <= q.start and q.end <= ce + 1), None)
+                if hit is not None and hit.source is not None:
+                    cue = self.doc[hit.cue : hit.cue_end]
+                    canon, stext, sstart, send = self.source_span(*hit.source)
+                    q = replace(
+                        q,
+                        speaker=canon,
+                        speaker_text=stext,
+                        speaker_start=sstart,
+                        speaker_end=send,
+                        cue=cue.text,
+                        cue_start=cue.start_char,
+                        cue_end=cue.end_char,
+                    )
+            out.append(q)
+        return out
+
+    def _char_range(self, rng: tuple[int, int] | None) -> tuple[int, int] | None:
+        if rng is None:
             return None
-        from parallax.annotate.entities import sentence_bounds
-
-        b = sentence_bounds(self.doc)[verb.i]
-        sent = self.doc[b[0] : b[1]]
-        if verb.lemma_ == "accord" or verb.dep_ == "parataxis":
-            # "..., according to X" / "..., Ryder said, ...": the rest of the sentence
-            sub = (
-                verb.subtree
-                if verb.lemma_ == "accord"
-                else [verb, *[c for c in verb.children if c.dep_ in {"nsubj", "punct", "advmod"}]]
-            )
-            sub = list(sub)
-            if verb.dep_ == "parataxis":
-                sub = [t for t in verb.subtree if t.i <= max(t2.i for t2 in sub)]
-            lo = min(t.i for t in sub)
-            hi = max(t.i for t in sub)
-            before = (sent.start_char, self.doc[lo].idx)
-            after = (self.doc[hi].idx + len(self.doc[hi].text), sent.end_char)
-            a = _trim(self.text, *before)
-            b = _trim(self.text, *after)
-            spans = [x for x in (a, b) if x is not None and x[1] - x[0] > 0]
-            if not spans:
-                return None
-            return max(spans, key=lambda x: x[1] - x[0])
-        return None
+        last = self.doc[rng[1] - 1]
+        return _trim(self.text, self.doc[rng[0]].idx, last.idx + len(last.text))
 
 
+_DASH_SIGNATURE = re.compile(
+    r"[ \t]*[―—–-]{1,2}[ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})"
+)
 _TRANSCRIPT = re.compile(r"([A-Z][A-Z.'\- ]{1,30}[A-Z.]):\s+")
 _SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", "at", "by", "other"}
 
@@ -597,10 +551,14 @@ def _title_case(text: str) -> bool:
     )
 
 
-def _is_cue(tok: Any) -> bool:
-    if tok.lemma_ == "accord" and tok.lower_ == "according":
+def _is_cue(tok: Any, min_logodds: float, nouns: bool = False) -> bool:
+    """A reporting word next to a quote: its lemma heads PolNeAR-train cues often enough."""
+    if tok.lower_ == "according":
         return True
-    return tok.pos_ in {"VERB", "AUX"} and tok.lemma_ in CUE_LEMMAS and tok.lemma_ != "accord"
+    if tok.pos_ not in {"VERB", "AUX"} and not (nouns and tok.pos_ == "NOUN"):
+        return False
+    prior = cue_model().lexicon.get(lexicon_key(tok))
+    return prior is not None and prior >= min_logodds
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -664,7 +622,11 @@ def _fix_nested(quotes: list[Quote]) -> list[Quote]:
 
 
 def find_quotes(
-    doc: Any, article_id: str, people: People, paragraphs: Sequence[tuple[int, int]] = ()
+    doc: Any,
+    article_id: str,
+    people: People,
+    paragraphs: Sequence[tuple[int, int]] = (),
+    settings: QuoteSettings | None = None,
 ) -> list[Quote]:
     """All direct, partial and indirect quotes of one parsed article, in text order."""
-    return QuoteFinder(doc, article_id, people, paragraphs).find()
+    return QuoteFinder(doc, article_id, people, paragraphs, settings).find()

@@ -1,0 +1,276 @@
+"""Reported speech from the one parse: cue, source span and content span, scored by a learned model.
+
+Every token whose lemma is in the cue lexicon learned from PolNeAR train (verbs such as
+"say", "warn", "accuse", nouns such as "statement", and "according to") is a candidate
+cue. For each candidate the parse gives a source (the subject's whole subtree, the agent
+of a passive, the object of "according to", the owner of "his statement", "a statement
+from the ministry") and a content (the clausal complement, the object, or the rest of the
+sentence for a parenthetical "..., officials warned" / "..., according to X"). A logistic
+model (weights learned on PolNeAR train by `eval/train_attribution.py`, threshold picked
+on dev) scores each candidate from parse features; the ones above the threshold are
+attributions. Source spans are whole noun-phrase subtrees because that is how PolNeAR
+and PARC annotate them ("the senator, who ran in 2012,").
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+MODEL_FILE = "attribution/cue_model.json"
+# content relations in the order they are tried
+_CONTENT_DEPS = ("ccomp", "xcomp", "dobj")
+_SUBJ = frozenset({"nsubj", "nsubjpass", "csubj"})
+_QUOTES = '“”"‘’'
+
+
+@dataclass(frozen=True)
+class CueModel:
+    """Lemma lexicon (lemma|POS -> log-odds of being a cue in PolNeAR train) and feature weights."""
+
+    lexicon: dict[str, float]
+    weights: dict[str, float]
+    bias: float
+
+    def score(self, feats: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@lru_cache(maxsize=1)
+def cue_model() -> CueModel:
+    """The shipped model (derived weights only; see resources/attribution/NOTICE)."""
+    raw = json.loads(
+        resources.files("parallax").joinpath("resources", MODEL_FILE).read_text(encoding="utf-8")
+    )
+    return CueModel(raw["lexicon"], raw["weights"], float(raw["bias"]))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One possible attribution around cue token `cue` (token indices into the Doc)."""
+
+    cue: int
+    cue_end: int  # exclusive token index ("according to", "pointed out")
+    source: tuple[int, int] | None  # token range
+    content: tuple[int, int] | None  # token range
+    relation: str  # how the content was found: ccomp, xcomp, dobj, rest, none
+    source_rel: str  # nsubj, inherited, agent, according, poss, from, none
+
+
+def lexicon_key(tok: Any) -> str:
+    return f"{tok.lemma_.lower()}|{'VERB' if tok.pos_ == 'AUX' else tok.pos_}"
+
+
+def _range(toks: list[Any]) -> tuple[int, int]:
+    return min(t.i for t in toks), max(t.i for t in toks) + 1
+
+
+def source_range(doc: Any, head: Any) -> tuple[int, int]:
+    """The source's whole subtree, cut at a line break (a dateline or timestamp the parser
+    attached) and without edge punctuation or spaces."""
+    lo, hi = _range(list(head.subtree))
+    for i in range(head.i - 1, lo - 1, -1):
+        if "\n" in doc[i].text or "\n" in doc[i].whitespace_:
+            lo = i + 1
+            break
+    for i in range(head.i + 1, hi):
+        if "\n" in doc[i].text or "\n" in doc[i - 1].whitespace_:
+            hi = i
+            break
+    while hi - lo > 1 and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
+        if doc[hi - 1].text == ")" and any(t.text == "(" for t in doc[lo : hi - 1]):
+            break
+        hi -= 1
+    while hi - lo > 1 and (doc[lo].is_punct or doc[lo].is_space):
+        lo += 1
+    return lo, hi
+
+
+def _subject(verb: Any, depth: int = 0) -> tuple[Any | None, str]:
+    """The subject of a cue verb, climbing through xcomp/conj/advcl to an inherited subject."""
+    for c in verb.children:
+        # the subject of a passive ("Quiros was accused of ...") is the target, not the source
+        if c.dep_ in {"nsubj", "csubj"}:
+            return c, "nsubj" if depth == 0 else "inherited"
+    for c in verb.children:
+        if c.dep_ == "agent":
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            if objs:
+                return objs[0], "agent"
+    if depth < 2 and verb.dep_ in {"xcomp", "conj", "advcl"} and verb.head is not verb:
+        return _subject(verb.head, depth + 1)
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in {"PROPN", "NOUN"}:
+        return verb.head, "acl"  # "President Obama, saying ...": the noun it hangs on
+    return None, "none"
+
+
+def _noun_source(noun: Any) -> tuple[Any | None, str]:
+    """ "his statement", "the ministry's statement", "a statement from the ministry"."""
+    for c in noun.children:
+        if c.dep_ == "poss":
+            return c, "poss"
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ in {"from", "by", "of"}:
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            if objs and objs[0].pos_ in {"PROPN", "PRON"} or (objs and objs[0].ent_type_):
+                return objs[0], "from"
+    # "the ministry said in a statement" is found from the verb; "in a statement, X accused"
+    # too. A noun cue that is the subject of its clause ("A statement said") is its own source.
+    return None, "none"
+
+
+def _rest_of_sentence(doc: Any, sent: tuple[int, int], skip: set[int]) -> tuple[int, int] | None:
+    """The longest run of sentence tokens outside `skip` (the cue clause)."""
+    best: tuple[int, int] | None = None
+    start = None
+    for i in range(sent[0], sent[1] + 1):
+        inside = i < sent[1] and i not in skip and not doc[i].is_space
+        if inside and start is None:
+            start = i
+        elif not inside and start is not None:
+            if best is None or i - start > best[1] - best[0]:
+                best = (start, i)
+            start = None
+    return best
+
+
+def _according(doc: Any, tok: Any, sent: tuple[int, int]) -> Candidate:
+    """ "..., according to X" / "According to X, ...": X and the rest of the sentence."""
+    objs = [g for g in doc[tok.i + 1].children if g.dep_ == "pobj"]
+    skip = {t.i for t in tok.subtree} | {tok.i, tok.i + 1}
+    content = _rest_of_sentence(doc, sent, skip)
+    srng = source_range(doc, objs[0]) if objs else None
+    return Candidate(tok.i, tok.i + 2, srng, content, "rest", "according")
+
+
+def _content(doc: Any, tok: Any, sent: tuple[int, int]) -> tuple[tuple[int, int] | None, str]:
+    """Content token range of a cue and how it was found."""
+    for dep in _CONTENT_DEPS:
+        kids = [c for c in tok.children if c.dep_ == dep]
+        if kids:
+            return _range(list(kids[0].subtree)), dep
+    # "ruled against X", "spoke of X", "doubling down on X": the object of a preposition
+    kids = [c for c in tok.children if c.dep_ == "prep" and c.i > tok.i and list(c.children)]
+    if kids:
+        return _range(list(kids[0].subtree)), f"prep-{kids[0].lower_}"
+    if tok.pos_ in {"NOUN", "PROPN"}:
+        kids = [c for c in tok.children if c.dep_ in {"acl", "appos", "ccomp", "relcl"}]
+        if kids:
+            return _range(list(kids[0].subtree)), "noun-clause"
+    if tok.dep_ in {"parataxis", "advcl", "conj", "ccomp"}:
+        # "..., officials warned." / "X, he said, is ...": the rest of the sentence
+        rest = _rest_of_sentence(doc, sent, {t.i for t in tok.subtree})
+        return rest, "rest" if rest else "none"
+    return None, "none"
+
+
+def candidate(doc: Any, tok: Any, sent: tuple[int, int]) -> Candidate:
+    """Source and content of `tok` read as a cue."""
+    if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+        return _according(doc, tok, sent)
+    cue_end = tok.i + 1
+    for c in tok.children:
+        if c.dep_ == "prt" and c.i == cue_end:
+            cue_end = c.i + 1  # "pointed out"
+    src, srel = _noun_source(tok) if tok.pos_ in {"NOUN", "PROPN"} else _subject(tok)
+    content, relation = _content(doc, tok, sent)
+    srng = None
+    if src is not None:
+        srng = source_range(doc, src)
+        if srng[0] <= tok.i < srng[1]:  # "President Obama, saying ...": stop at the cue
+            srng = (srng[0], tok.i) if src.i < tok.i else (tok.i + 1, srng[1])
+    if srng and content and srng[0] < content[1] and content[0] < srng[1]:
+        # the subject sits inside the content range (an inverted "said X"): cut the content
+        content = (content[0], srng[0]) if srng[0] > content[0] else (srng[1], content[1])
+    return Candidate(tok.i, cue_end, srng, content, relation, srel)
+
+
+def _quote_near(doc: Any, rng: tuple[int, int] | None) -> bool:
+    if rng is None:
+        return False
+    lo, hi = max(0, rng[0] - 1), min(len(doc), rng[1] + 1)
+    return any(doc[i].text in _QUOTES for i in range(lo, hi))
+
+
+def features(doc: Any, tok: Any, cand: Candidate, prior: float) -> dict[str, float]:
+    """Parse features of one candidate cue (names are stable: they key the learned weights)."""
+    f: dict[str, float] = {
+        "prior": prior,
+        f"pos={tok.pos_}": 1.0,
+        f"dep={tok.dep_}": 1.0,
+        f"tag={tok.tag_}": 1.0,
+        f"rel={cand.relation}": 1.0,
+        f"srel={cand.source_rel}": 1.0,
+        f"rel*srel={cand.relation}*{cand.source_rel}": 1.0,
+        f"lemma={tok.lemma_.lower()}": 1.0,
+        f"lemma*rel={tok.lemma_.lower()}*{cand.relation}": 1.0,
+    }
+    if cand.source is not None:
+        head = doc[cand.source[1] - 1]
+        for t in doc[cand.source[0] : cand.source[1]]:
+            if (
+                t.dep_ in _SUBJ | {"pobj", "poss"}
+                or t.head.i >= cand.source[1]
+                or t.head.i < cand.source[0]
+            ):
+                head = t
+                break
+        kind = head.ent_type_ or ("PRON" if head.pos_ == "PRON" else head.pos_)
+        f[f"src={kind}"] = 1.0
+        f["src_len"] = min(cand.source[1] - cand.source[0], 10) / 10
+        f["src_after"] = 1.0 if cand.source[0] > tok.i else 0.0
+    if cand.content is not None:
+        f["con_len"] = min(cand.content[1] - cand.content[0], 40) / 40
+        f["con_quote"] = 1.0 if _quote_near(doc, cand.content) else 0.0
+        f["con_verb"] = (
+            1.0
+            if any(t.pos_ in {"VERB", "AUX"} for t in doc[cand.content[0] : cand.content[1]])
+            else 0.0
+        )
+    if any(c.dep_ == "neg" for c in tok.children):
+        f["neg"] = 1.0
+    if cand.content is not None and doc[cand.content[0]].lower_ == "that":
+        f["that"] = 1.0
+    return f
+
+
+CLAUSAL = frozenset({"ccomp", "xcomp", "rest", "noun-clause"})
+
+
+def find_attributions(
+    doc: Any,
+    threshold: float,
+    skip: list[tuple[int, int]],
+    model: CueModel | None = None,
+    phrase_threshold: float | None = None,
+) -> list[tuple[Candidate, float]]:
+    """Candidates scoring at least `threshold`, cues inside the char spans `skip` left out.
+
+    A content that is a bare phrase (an object: "attacked Trump") rather than a clause
+    must reach `phrase_threshold`; a reporter's question ("Asked whether ...") is no
+    attribution of the one asked.
+    """
+    from parallax.annotate.entities import sentence_bounds
+
+    model = model or cue_model()
+    bounds = sentence_bounds(doc)
+    out = []
+    for tok in doc:
+        prior = model.lexicon.get(lexicon_key(tok))
+        if prior is None or any(s <= tok.idx < e for s, e in skip):
+            continue
+        cand = candidate(doc, tok, bounds[tok.i])
+        if cand.content is None:
+            continue
+        if tok.lemma_ == "ask" and tok.tag_ == "VBN" and cand.source is None:
+            continue
+        p = model.score(features(doc, tok, cand, prior))
+        need = threshold if cand.relation in CLAUSAL else max(threshold, phrase_threshold or 0.0)
+        if p >= need:
+            out.append((cand, p))
+    return out
