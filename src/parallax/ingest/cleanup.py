@@ -70,6 +70,9 @@ _LINK_ONLY = re.compile(r"^\[?[\w./:-]{1,2000}\]?(\([^)]{0,2000}\))?$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s*$")
 
 MIN_WORDS = 40
+# Longest metadata line considered (policy: a byline or dateline is one short line); longer
+# lines are never parsed as headers, which also bounds the header patterns' work per line.
+MAX_HEADER_CHARS = 200
 
 
 @dataclass
@@ -183,6 +186,8 @@ def _strip_contact_footer(lines: list[str], result: CleanText) -> list[str]:
 
 def _header_line(line: str, result: CleanText) -> bool:
     """Read a metadata line near the top (date, byline, outlet); True if it was one."""
+    if len(line) > MAX_HEADER_CHARS:
+        return False
     iso = parse_dateline(line)
     if iso and result.published_iso is None:
         result.published_iso, result.dateline = iso, line
@@ -270,6 +275,8 @@ def clean_text(raw: str, budget_s: float | None = None) -> CleanText:
 
 def _header_line_peek(line: str) -> bool:
     """Whether a first line is metadata (a byline or dated outlet line), not a headline."""
+    if len(line) > MAX_HEADER_CHARS:
+        return False
     return bool(
         parse_dateline(line)
         or (

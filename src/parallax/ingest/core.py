@@ -195,9 +195,11 @@ def _check_words_and_language(body: str, settings: IngestSettings) -> str:
     if not body.strip():
         raise IngestError("no article text (only page furniture such as menus or notices)")
     lang, prob = detect_language(body)
+    sample = [ch for ch in body[:4000] if ch.isalpha()]
+    latin = sum(1 for ch in sample if ord(ch) < 0x250) / max(1, len(sample))
     if (
         lang != "en"
-        and prob > 0.9
+        and (prob > 0.9 or latin < settings.min_latin_letter_share)
         and (words >= settings.min_words or len(body) >= settings.min_chars_for_language)
     ):
         raise IngestError(

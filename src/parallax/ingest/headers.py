@@ -35,7 +35,8 @@ def _words(name: str) -> frozenset[str]:
 def is_role(segment: str) -> bool:
     """'Staff Writer', 'Senior Correspondent': a newsroom title, not a name."""
     tokens = re.findall(r"[A-Za-z]+", segment.lower())
-    return bool(tokens) and all(t in _words("parallax_byline_roles.txt") for t in tokens)
+    roles = _words("parallax_byline_roles.txt")
+    return bool(tokens) and all(t in roles or t.removesuffix("s") in roles for t in tokens)
 
 
 def looks_like_outlet(segment: str) -> bool:

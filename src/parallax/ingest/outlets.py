@@ -68,7 +68,7 @@ def outlet_from_url(url: str | None) -> str | None:
     return None
 
 
-_NAME = r"(?P<name>(?:The\s+)?[A-Z][\w&'-]*(?:[ \t]+[A-Z][\w&'-]*){0,4})"
+_NAME = r"(?P<name>(?:The\s+)?[A-Z][\w&'-]{0,40}(?:[ \t]+[A-Z][\w&'-]{0,40}){0,4})"
 # Ways a text names its own outlet, most specific first.
 _SELF_REFERENCES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"^(?:From|Via)\s+{_NAME}\s*$", re.M), "syndication line '{line}'"),

@@ -18,6 +18,10 @@ class IngestSettings:
     # policy: language ID needs this many characters before a non-English verdict is trusted
     # on a text too short in words (CJK text has no spaces, so "too few words" misled).
     min_chars_for_language: int = 100
+    # policy: English text is written in Latin letters; when fewer than half the letters are
+    # Latin, a non-English language ID is trusted even below its usual confidence (Chinese
+    # text scored p=0.87 and was reported as "too little text").
+    min_latin_letter_share: float = 0.5
     # policy: non-UTF-8 text whose bytes are at most this share >= 0x80 is mostly ASCII, i.e.
     # a Western legacy encoding; windows-1252 (a superset of latin-1's printable range) is tried
     # first, because charset detection on a few accented bytes guessed cp1250 ("naïve" -> "naďve").
