@@ -36,7 +36,13 @@ def test_safe_text_escapes_markup_and_controls():
 def test_hostile_file_names_are_stored_and_printed_safely(tmp_path: Path):
     folder = tmp_path / "in"
     (folder / "x[").mkdir(parents=True)
-    names = ["[red]evil.txt", "x[/]y.txt", "new\nline.txt", "esc\x1b[31mape.txt", "bidi\u202eign.txt"]
+    names = [
+        "[red]evil.txt",
+        "x[/]y.txt",
+        "new\nline.txt",
+        "esc\x1b[31mape.txt",
+        "bidi\u202eign.txt",
+    ]
     for n, name in enumerate(names):
         (folder / name).write_text(article(n), encoding="utf-8")
     raw = os.fsencode(folder) + b"/caf\xe9.txt"  # a latin-1 file name: not valid UTF-8
