@@ -285,3 +285,61 @@ def test_api_docs_need_no_network(light):  # type: ignore[no-untyped-def]
 def test_empty_upload_is_a_clear_400(light):  # type: ignore[no-untyped-def]
     res = light["client"].post("/upload", data={"text": " "})
     assert res.status_code == 400 and "Nothing to add" in res.text
+
+
+def long_article(n_paragraphs: int) -> str:
+    """A long, varied English article (about 500 characters per paragraph)."""
+    paras = [
+        f"Paragraph {i}: the regional water board met on day {i} to review pipe repairs in "
+        f"district {i % 17}, where crews replaced {i * 3 % 41} metres of main. Engineer Dana "
+        f"Whitfield said the work in sector {i % 9} would finish within {i % 5 + 2} weeks, and "
+        f"residents of street {i % 23} were told to expect short outages. The board also heard "
+        f"that the budget for item {i} rose by {i % 7 + 1} percent after material costs grew."
+        for i in range(n_paragraphs)
+    ]
+    return "Water board reviews pipe repairs\n\n" + "\n\n".join(paras)
+
+
+@pytest.mark.slow
+def test_health_and_story_pages_stay_fast_while_an_upload_is_analysed(site):  # type: ignore[no-untyped-def]
+    """Issue 17 #5: a 100 kB upload made /health wait 7.8 s (analysis ran on the event loop)."""
+    import socket
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = create_app(site["root"] / "p.db", site["data"], max_upload_bytes=2_000_000)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    story = _storyline(site)
+    try:
+        with httpx.Client(base_url=base, timeout=120) as c:
+            while not server.started:
+                time.sleep(0.05)
+            assert c.get(f"/stories/{story.id}").status_code == 200  # warm the page cache
+            res = c.post("/upload", data={"text": long_article(200)})  # ~100 kB
+            assert res.status_code == 303
+            job = res.headers["location"].rsplit("/", 1)[1]
+            health: list[float] = []
+            pages: list[float] = []
+            while c.get(f"/api/jobs/{job}").json()["state"] not in ("done", "failed"):
+                for url, out in (("/health", health), (f"/stories/{story.id}", pages)):
+                    start = time.perf_counter()
+                    assert c.get(url).status_code == 200
+                    out.append(time.perf_counter() - start)
+                time.sleep(0.02)
+            assert c.get(f"/api/jobs/{job}").json()["state"] == "done"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    assert len(health) >= 10  # the upload really was being analysed while we measured
+    for name, times in (("health", health), ("story", pages)):
+        p95 = sorted(times)[int(0.95 * (len(times) - 1))]
+        assert p95 < 0.1, f"{name} p95 {p95 * 1000:.0f} ms over {len(times)} requests"

@@ -614,6 +614,8 @@ def _ingest_jsonl(
                 )
             except (IngestError, SidecarError) as exc:
                 result.problems.append(IngestProblem(where, str(exc).removeprefix(f"{where}: ")))
+            except Exception as exc:  # a bug must cost one record, not the run
+                result.problems.append(IngestProblem(where, unexpected(exc)))
 
 
 def ingest_file(
@@ -641,7 +643,15 @@ def ingest_file(
         result.problems.append(IngestProblem(source, str(exc).removeprefix(f"{source}: ")))
     except OSError as exc:
         result.problems.append(IngestProblem(source, f"cannot read ({exc.strerror or exc})"))
+    except Exception as exc:  # a bug must cost one file, not the run
+        result.problems.append(IngestProblem(source, unexpected(exc)))
     return result
+
+
+def unexpected(exc: BaseException) -> str:
+    """One line for an error no rule foresaw (kept visible: it names the exception type)."""
+    text = " ".join(str(exc).split())[:200]
+    return f"unexpected error, skipped ({type(exc).__name__}: {text})"
 
 
 def _article_from_file_text(

@@ -61,7 +61,10 @@ def canonical_outlet(name: str) -> str:
 def outlet_from_url(url: str | None) -> str | None:
     if not url:
         return None
-    host = (urlparse(url if "://" in url else f"https://{url}").hostname or "").lower()
+    try:
+        host = (urlparse(url if "://" in url else f"https://{url}").hostname or "").lower()
+    except ValueError:  # e.g. "Invalid IPv6 URL" for a user's "[..." value
+        return None
     for name, (_aliases, domains) in OUTLETS.items():
         if any(host == d or host.endswith("." + d) for d in domains):
             return name
