@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from parallax.apps.webguard import JobQueue, SecurityHeaders
+from parallax.ingest.core import IngestError, decode_bytes
 from parallax.models import Analysis, Article, Story
 from parallax.runner import Pipeline
 from parallax.settings import Settings
@@ -256,7 +257,9 @@ def create_app(
             if record.pop("html"):
                 record["html"] = record.pop("text")
             try:
-                found.append(article_from_record(record, source=f"upload #{n}"))
+                warnings: list[Any] = []
+                found.append(article_from_record(record, f"upload #{n}", None, warnings))
+                problems.extend(f"{p.source}: {p.reason}" for p in warnings)
             except (IngestError, ValueError) as exc:
                 problems.append(f"upload #{n}: {exc}")
         for line in urls:
@@ -290,7 +293,9 @@ def create_app(
         found, problems = ingest_upload(articles_in, urls)
         new = known = stories = 0
         if found:
-            new, known = store.upsert_articles(found)
+            unstored: list[Any] = []
+            new, known = store.upsert_articles(found, unstored)
+            problems.extend(f"{p.source}: {p.reason}" for p in unstored)
             stories = recluster()
         return {
             "added": new,
@@ -360,7 +365,7 @@ def create_app(
         return page("web_upload.j2", allow_fetch=allow_fetch, limit=max_upload_bytes)
 
     @app.post("/upload", response_class=HTMLResponse, include_in_schema=False)
-    async def upload(request: Request) -> HTMLResponse:
+    async def upload(request: Request) -> Response:
         form = await request.form()
         items: list[ArticleIn] = []
         text = str(form.get("text") or "")
@@ -379,7 +384,10 @@ def create_app(
                 continue
             raw = await upload_file.read()
             name = getattr(upload_file, "filename", "") or "upload"
-            body = raw.decode("utf-8", "replace")
+            try:  # the same encoding rules as files on disk (BOM, UTF-8, legacy, detection)
+                body, _warning = decode_bytes(raw, name)
+            except IngestError:
+                body = raw.decode("utf-8", "replace")
             if name.endswith((".urls", ".list")) or _looks_like_list(body):
                 urls.extend(body.splitlines())
             elif name.endswith((".html", ".htm")):
