@@ -212,6 +212,36 @@ def _check_words_and_language(body: str, settings: IngestSettings) -> str:
     return lang
 
 
+def _decide_outlet(
+    info: SourceInfo, cleaned: Any, meta: dict[str, Any], url: str | None
+) -> tuple[str, str]:
+    """Outlet: the user's sidecar, then the text naming itself, then page metadata, then the URL."""
+    if info.outlet:
+        outlet, reason = canonical_outlet(info.outlet), f"from {info.origin}"
+        if cleaned.outlet and cleaned.outlet != outlet:
+            reason += f" (the text names {cleaned.outlet}: {cleaned.outlet_evidence})"
+        return outlet, reason
+    if cleaned.outlet:
+        return cleaned.outlet, f"text names itself: {cleaned.outlet_evidence}"
+    if meta.get("sitename"):
+        return canonical_outlet(str(meta["sitename"])), "HTML site name metadata"
+    if outlet_from_url(url):
+        return str(outlet_from_url(url)), f"URL domain of {url}"
+    return UNKNOWN, "the text does not name its outlet and no sidecar, metadata or known URL says"
+
+
+def _decide_date(
+    info: SourceInfo, cleaned: Any, meta: dict[str, Any], source: str
+) -> tuple[dt.date | None, str]:
+    if info.published:
+        return info.published, f"from {info.origin}"
+    if cleaned.published_iso:
+        return dt.date.fromisoformat(cleaned.published_iso), f"dateline '{cleaned.dateline}'"
+    if meta.get("date"):
+        return parse_date(str(meta["date"]), source), "HTML date metadata"
+    return None, "no dateline in the text and no sidecar or metadata date"
+
+
 def build_article(
     raw_text: str,
     source: str,
@@ -237,36 +267,8 @@ def build_article(
     if not title:
         title = _title_from_body(body)  # no headline line: the verbatim first sentence
 
-    # Outlet: the user's sidecar, then the text naming itself, then page metadata, then the URL.
-    if info.outlet:
-        outlet, outlet_reason = canonical_outlet(info.outlet), f"from {info.origin}"
-        if cleaned.outlet and cleaned.outlet != outlet:
-            outlet_reason += f" (the text names {cleaned.outlet}: {cleaned.outlet_evidence})"
-    elif cleaned.outlet:
-        outlet, outlet_reason = cleaned.outlet, f"text names itself: {cleaned.outlet_evidence}"
-    elif meta.get("sitename"):
-        outlet, outlet_reason = canonical_outlet(str(meta["sitename"])), "HTML site name metadata"
-    elif outlet_from_url(url):
-        outlet, outlet_reason = str(outlet_from_url(url)), f"URL domain of {url}"
-    else:
-        outlet = UNKNOWN
-        outlet_reason = (
-            "the text does not name its outlet and no sidecar, metadata or known URL says"
-        )
-
-    published: dt.date | None
-    if info.published:
-        published, date_reason = info.published, f"from {info.origin}"
-    elif cleaned.published_iso:
-        published = dt.date.fromisoformat(cleaned.published_iso)
-        date_reason = f"dateline '{cleaned.dateline}'"
-    elif meta.get("date"):
-        published = parse_date(str(meta["date"]), source)
-        date_reason = "HTML date metadata"
-    else:
-        published = None
-        date_reason = "no dateline in the text and no sidecar or metadata date"
-
+    outlet, outlet_reason = _decide_outlet(info, cleaned, meta, url)
+    published, date_reason = _decide_date(info, cleaned, meta, source)
     byline = (
         info.byline
         or cleaned.byline
