@@ -125,7 +125,7 @@ def mixed(base: str, story_id: str, pid: int, seconds: float, clients: int) -> N
         res = c.post("/upload", data={"text": _upload_text()}, follow_redirects=False)
         job = res.headers["location"].rsplit("/", 1)[1]
     stats: dict[str, list[float]] = {k: [] for k in urls}
-    during: list[float] = []  # every request that started and ended while the upload ran
+    during: dict[str, list[float]] = {k: [] for k in urls}  # started and ended mid-upload
     in_flight = [True]
     errors = 0
     lock = threading.Lock()
@@ -148,7 +148,7 @@ def mixed(base: str, story_id: str, pid: int, seconds: float, clients: int) -> N
                 with lock:
                     stats[name].append(time.perf_counter() - t)
                     if busy and in_flight[0]:
-                        during.append(time.perf_counter() - t)
+                        during[name].append(time.perf_counter() - t)
                     errors += not ok
 
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
@@ -172,12 +172,15 @@ def mixed(base: str, story_id: str, pid: int, seconds: float, clients: int) -> N
         f"(in flight for {100 * busy:.0f}% of the run)"
     )
     print(f"{'endpoint':<8} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
-    for name, vals in [*stats.items(), ("all", every), ("upload", during)]:
+    rows = [*stats.items(), ("all", every)]
+    rows += [(f"{k}*", v) for k, v in during.items()]
+    rows += [("all*", [v for vals in during.values() for v in vals])]
+    for name, vals in rows:
         print(
             f"{name:<8} {len(vals):>8} {len(vals) / wall:>7.1f} {_pct(vals, 0.5):>8.1f} "
             f"{_pct(vals, 0.95):>8.1f} {_pct(vals, 0.99):>8.1f}"
         )
-    print("('upload' = all requests made while the upload was being analysed)")
+    print("(* = only the requests made while the upload was being analysed)")
     print(
         f"errors {errors}; server RSS before {rss_before:.0f} MiB, after {_rss_mb(pid):.0f} MiB, "
         f"peak {_peak_rss_mb(pid):.0f} MiB"

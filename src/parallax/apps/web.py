@@ -202,6 +202,7 @@ def create_app(
     cache = _SHARED_CACHE
     jobs = JobQueue(keep=web.jobs_kept)
     pages: dict[str, tuple[tuple[Any, ...], str]] = {}
+    api_pages: dict[str, tuple[tuple[Any, ...], bytes]] = {}
     # No /docs or /redoc: FastAPI's pages load Swagger/ReDoc from a CDN (blank offline, and a
     # third-party script), and no installed package ships the assets. /openapi.json stays.
     app = FastAPI(
@@ -243,6 +244,7 @@ def create_app(
 
     def recluster() -> int:
         pages.clear()
+        api_pages.clear()
         return len(assign_store(store))
 
     def ingest_upload(
@@ -439,10 +441,13 @@ def create_app(
         return [to_plain(s) for s in store.stories()]
 
     @app.get("/api/stories/{story_id}", tags=["stories"])
-    def api_story(story_id: str) -> JSONResponse:
+    def api_story(story_id: str) -> Response:
         """The full analysis of one story (same JSON as `parallax analyze -o x.json`)."""
-        _, analysis = story_analysis(story_or_404(story_id))
-        return JSONResponse(analysis_to_dict(analysis))
+        key, analysis = story_analysis(story_or_404(story_id))
+        hit = api_pages.get(story_id)
+        if hit is None or hit[0] != key:  # serialising the analysis cost ~90 ms per request
+            api_pages[story_id] = (key, bytes(JSONResponse(analysis_to_dict(analysis)).body))
+        return Response(api_pages[story_id][1], media_type="application/json")
 
     @app.get("/api/articles/{article_id}", tags=["articles"])
     def api_article(article_id: str) -> dict[str, Any]:
