@@ -343,3 +343,16 @@ def test_health_and_story_pages_stay_fast_while_an_upload_is_analysed(site):  # 
     for name, times in (("health", health), ("story", pages)):
         p95 = sorted(times)[int(0.95 * (len(times) - 1))]
         assert p95 < 0.1, f"{name} p95 {p95 * 1000:.0f} ms over {len(times)} requests"
+
+
+def test_security_headers_on_a_server_error(tmp_path: Path):  # type: ignore[no-untyped-def]
+    app = create_app(tmp_path / "p.db", tmp_path)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("bug")
+
+    res = TestClient(app, raise_server_exceptions=False).get("/boom")
+    assert res.status_code == 500
+    assert res.headers["x-frame-options"] == "DENY"
+    assert "unsafe-inline" not in res.headers["content-security-policy"]

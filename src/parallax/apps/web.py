@@ -213,7 +213,9 @@ def create_app(
         redoc_url=None,
     )
     app.add_middleware(BodyLimit, limit=max_upload_bytes)
-    app.add_middleware(SecurityHeaders)  # added last = outermost: 413s get the headers too
+    # Outermost, around Starlette's own error middleware too: 413s and 500s get the headers.
+    build_stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(build_stack())  # type: ignore[method-assign]
     nav = [("/", "Stories"), ("/search", "Search"), ("/upload", "Add articles")]
 
     def page(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
