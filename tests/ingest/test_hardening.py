@@ -277,3 +277,17 @@ def _one(raw: str):  # type: ignore[no-untyped-def]
     from parallax.ingest.core import article_from_text
 
     return [article_from_text(raw, source="t.txt")]
+
+
+def test_symlink_loops_nul_paths_and_json_sidecar_types(tmp_path: Path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "loop").symlink_to(folder / "loop2")
+    (folder / "loop2").symlink_to(folder / "loop")
+    (folder / "good.txt").write_text(article(1))
+    (folder / "good.json").write_text(json.dumps({"outlet": ["x"], "date": 5, "byline": "Ann Lee"}))
+    result = ingest_paths([folder, "bad\x00name.txt"])
+    (art,) = result.articles
+    assert art.byline == "Ann Lee" and art.outlet == "unknown"
+    text = " | ".join(p.reason for p in result.problems)
+    assert "field 'outlet'" in text and "field 'date'" in text and "invalid path" in text

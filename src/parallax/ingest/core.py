@@ -466,6 +466,8 @@ def _special_reason(path: Path) -> str | None:
         return "no such file or folder" if not path.is_symlink() else "broken symbolic link"
     except OSError as exc:
         return f"cannot read ({exc.strerror or exc})"
+    except ValueError as exc:  # e.g. an embedded NUL byte in the path
+        return f"invalid path ({exc})"
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
     kind = (
@@ -506,7 +508,11 @@ def _iter_folder(folder: Path, report: list[IngestProblem]) -> Iterator[tuple[Pa
         if any(part.startswith(".") for part in rel.parts):
             continue
         if child.is_symlink():
-            target = child.resolve()
+            try:
+                target = child.resolve()
+            except (OSError, RuntimeError):  # a symlink loop raises RuntimeError in 3.11
+                report.append(IngestProblem(safe_source(child), "symbolic link loop; skipped"))
+                continue
             if not target.is_relative_to(root):
                 report.append(
                     IngestProblem(
