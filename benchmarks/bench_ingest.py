@@ -3,12 +3,18 @@
 Prints articles/s per format and peak RSS. The plain-text rate is the baseline
 the other formats are reported against (same run, same machine).
 Usage: python benchmarks/bench_ingest.py [N_ARTICLES]
+
+Hostile mode (issue 17): `python benchmarks/bench_ingest.py --hostile` times text cleanup on
+inputs that used to backtrack quadratically (an unclosed "(" then many "/": 0.39 / 1.95 /
+7.74 s at 20k / 40k / 80k characters before the fix) at doubling sizes; linear code roughly
+doubles per row.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -17,7 +23,33 @@ from pathlib import Path
 
 from parallax.ingest.core import ingest_paths
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "balloon"
+CORPUS = (
+    Path(os.environ.get("PARALLAX_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+    / "corpus"
+    / "balloon"
+)
+HOSTILE = {
+    "caption: '(' + '/'*n": lambda n: "(" + "/" * n,
+    "brackets: '['*n": lambda n: "[" * n,
+    "hyphen words: 'A-'*n/2": lambda n: "A-" * (n // 2),
+    "spaces after '.'": lambda n: ". " + " " * n + "x",
+    "'not supported ' repeated": lambda n: "not supported " * (n // 14),
+}
+
+
+def hostile() -> None:
+    from parallax.ingest.cleanup import clean_text
+
+    sizes = (20_000, 40_000, 80_000, 160_000)
+    print(f"{'input':<28}" + "".join(f"{n // 1000:>7}k" for n in sizes) + "   (seconds)")
+    for name, make in HOSTILE.items():
+        cells = []
+        for n in sizes:
+            text = make(n)
+            start = time.perf_counter()
+            clean_text(text)
+            cells.append(time.perf_counter() - start)
+        print(f"{name:<28}" + "".join(f"{c:>8.3f}" for c in cells))
 
 
 def make_inputs(root: Path, n: int) -> dict[str, list[Path]]:
@@ -43,6 +75,9 @@ def make_inputs(root: Path, n: int) -> dict[str, list[Path]]:
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--hostile":
+        hostile()
+        return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     with tempfile.TemporaryDirectory() as tmp:
         inputs = make_inputs(Path(tmp), n)

@@ -100,9 +100,15 @@ class Pipeline:
         from parallax.ingest import ingest_paths
 
         with self.progress("ingest", 0) as tick:
-            result = ingest_paths(paths, sidecar=sidecar, ratings=ratings, progress=tick)
+            result = ingest_paths(
+                paths,
+                sidecar=sidecar,
+                ratings=ratings,
+                progress=tick,
+                settings=self.settings.ingest,
+            )
         if self.store is not None and result.articles:
-            self.store.upsert_articles(result.articles)
+            self.store.upsert_articles(result.articles, result.problems)
         return result
 
     def annotate(self, articles: Sequence[Article]) -> list[AnnotatedArticle]:

@@ -7,9 +7,11 @@ content hash, so re-ingesting the same files changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,11 @@ from parallax.models import AnnotatedArticle, Article, Story, from_plain, to_pla
 
 SCHEMA_VERSION = 1
 DEFAULT_DB = "parallax.db"
+# policy: how long a writer waits for another process's lock before failing; an ingest batch
+# holds the lock for well under a second, so 60 s only trips on a stuck process.
+BUSY_TIMEOUT_S = 60.0
+SEARCH_MAX_TERMS = 32  # policy: more distinct words than any real search (see WebSettings)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 metadata = sa.MetaData()
 
@@ -83,6 +90,50 @@ story_articles_table = sa.Table(
 )
 
 
+def _sqlite_transactions(engine: sa.Engine, busy_timeout_s: float) -> None:
+    """Let SQLAlchemy, not the sqlite3 module, issue BEGIN (the documented pysqlite recipe), so
+    DDL is transactional, SAVEPOINTs work and a migration can take the write lock up front.
+    WAL lets readers (the web app) run while one process writes."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
+        _retry_locked(lambda: cur.execute("PRAGMA journal_mode=WAL"), busy_timeout_s)
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "")
+        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def _retry_locked(action: Any, timeout_s: float) -> Any:
+    """Switching to WAL needs a moment of exclusive access and does not wait on the busy
+    handler: retry while another process holds the file."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    delay = 0.01
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+
+
+def search_terms(query: str) -> list[str]:
+    """The distinct words of a search query, without quotes or control characters."""
+    cleaned = _CONTROL.sub(" ", _text(query)).replace('"', " ")
+    return list(dict.fromkeys(t for t in cleaned.split() if t))
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
@@ -94,7 +145,7 @@ class StoreError(RuntimeError):
 class Store:
     """Thin typed access to the tables above."""
 
-    def __init__(self, db: str | Path = DEFAULT_DB) -> None:
+    def __init__(self, db: str | Path = DEFAULT_DB, busy_timeout_s: float = BUSY_TIMEOUT_S) -> None:
         url = str(db)
         if "://" not in url:
             path = Path(url)
@@ -103,41 +154,60 @@ class Store:
             url = f"sqlite:///{path}"
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        self.engine = sa.create_engine(url, future=True)
         if self.is_sqlite:
-
-            @sa.event.listens_for(self.engine, "connect")
-            def _pragmas(conn: Any, _record: Any) -> None:
-                cur = conn.cursor()
-                cur.execute("PRAGMA journal_mode=WAL")
-                cur.execute("PRAGMA synchronous=NORMAL")
-                cur.close()
-
+            self.engine = sa.create_engine(
+                url, future=True, connect_args={"timeout": busy_timeout_s}
+            )
+            _sqlite_transactions(self.engine, busy_timeout_s)
+        else:
+            self.engine = sa.create_engine(url, future=True)
         self._migrate()
 
     # ------------------------------------------------------------ schema
     def _migrate(self) -> None:
+        """Create or check the schema under one write lock (BEGIN IMMEDIATE on SQLite), so
+        several processes opening a new store at once do not race ("table already exists")."""
         try:
-            metadata.create_all(self.engine)
+            conn = self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
+            with conn, conn.begin():
+                metadata.create_all(conn, checkfirst=True)
+                self._check_version(conn)
+                if self.is_sqlite:
+                    conn.exec_driver_sql(
+                        "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
+                        "id UNINDEXED, title, text, outlet, tokenize='porter unicode61')"
+                    )
         except sa.exc.DatabaseError as exc:
             raise StoreError(f"{self.url}: not a usable database ({exc.orig})") from None
-        with self.engine.begin() as conn:
-            row = conn.execute(
-                sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
-            ).first()
-            if row is None:
-                conn.execute(
-                    meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
-                )
-            elif int(row[0]) > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.url}: schema version {row[0]} is newer than this Parallax ({SCHEMA_VERSION})"
-                )
-            if self.is_sqlite:
-                conn.exec_driver_sql(
-                    "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
-                    "id UNINDEXED, title, text, outlet, tokenize='porter unicode61')"
-                )
+
+    def _check_version(self, conn: sa.Connection) -> None:
+        row = conn.execute(
+            sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
+        ).first()
+        if row is None:
+            conn.execute(
+                meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
+            )
+        elif int(row[0]) > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.url}: schema version {row[0]} is newer than this Parallax ({SCHEMA_VERSION})"
+            )
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        """A write transaction that takes SQLite's write lock at BEGIN (IMMEDIATE): a deferred
+        one that reads first fails with "database is locked" when another process wrote
+        meanwhile, without waiting on the busy timeout."""
+        conn = self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
+        with conn, conn.begin():
+            yield conn
+
+    def integrity_check(self) -> str:
+        """SQLite's own `PRAGMA integrity_check` ("ok" when the file is sound)."""
+        if not self.is_sqlite:
+            return "ok"
+        with self.engine.connect() as conn:
+            return str(conn.exec_driver_sql("PRAGMA integrity_check").scalar())
 
     @property
     def schema_version(self) -> int:
@@ -149,32 +219,49 @@ class Store:
             )
 
     # ------------------------------------------------------------ articles
-    def upsert_articles(self, articles: Iterable[Article]) -> tuple[int, int]:
-        """Insert new articles, refresh metadata of known ones. Returns (new, already known)."""
+    def upsert_articles(
+        self, articles: Iterable[Article], problems: list[Any] | None = None
+    ) -> tuple[int, int]:
+        """Insert new articles, refresh metadata of known ones. Returns (new, already known).
+
+        One transaction for the batch, one SAVEPOINT per article: an article that cannot be
+        written is reported in `problems` (an IngestProblem) and the others are still stored."""
+        from parallax.models import IngestProblem
+
         new = known = 0
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             for art in articles:
-                row = _article_row(art)
-                exists = conn.execute(
-                    sa.select(articles_table.c.id).where(articles_table.c.id == art.id)
-                ).first()
-                if exists:
-                    known += 1
-                    row.pop("ingested_at")
-                    conn.execute(
-                        articles_table.update().where(articles_table.c.id == art.id).values(**row)
-                    )
-                    if self.is_sqlite:
-                        conn.exec_driver_sql("DELETE FROM articles_fts WHERE id = ?", (art.id,))
-                else:
-                    new += 1
-                    conn.execute(articles_table.insert().values(**row))
-                if self.is_sqlite:
-                    conn.exec_driver_sql(
-                        "INSERT INTO articles_fts(id, title, text, outlet) VALUES (?, ?, ?, ?)",
-                        (art.id, art.title, art.text, art.outlet),
-                    )
+                try:
+                    with conn.begin_nested():
+                        is_new = self._upsert_one(conn, art)
+                except (sa.exc.SQLAlchemyError, ValueError, TypeError) as exc:
+                    if isinstance(exc, sa.exc.OperationalError) and "locked" in str(exc):
+                        raise
+                    if problems is None:
+                        raise
+                    problems.append(IngestProblem(art.source, f"not stored ({type(exc).__name__})"))
+                    continue
+                new, known = (new + 1, known) if is_new else (new, known + 1)
         return new, known
+
+    def _upsert_one(self, conn: sa.Connection, art: Article) -> bool:
+        row = _article_row(art)
+        exists = conn.execute(
+            sa.select(articles_table.c.id).where(articles_table.c.id == art.id)
+        ).first()
+        if exists:
+            row.pop("ingested_at")
+            conn.execute(articles_table.update().where(articles_table.c.id == art.id).values(**row))
+            if self.is_sqlite:
+                conn.exec_driver_sql("DELETE FROM articles_fts WHERE id = ?", (art.id,))
+        else:
+            conn.execute(articles_table.insert().values(**row))
+        if self.is_sqlite:
+            conn.exec_driver_sql(
+                "INSERT INTO articles_fts(id, title, text, outlet) VALUES (?, ?, ?, ?)",
+                (row["id"], row["title"], row["text"], row["outlet"]),
+            )
+        return not exists
 
     def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
         query = sa.select(articles_table).order_by(articles_table.c.published, articles_table.c.id)
@@ -193,21 +280,26 @@ class Store:
                 conn.execute(sa.select(sa.func.count()).select_from(articles_table)).scalar_one()
             )
 
-    def search(self, query: str, limit: int = 20) -> list[tuple[str, str, str]]:
-        """Full-text search: (article_id, title, snippet) best first. SQLite only."""
-        if not self.is_sqlite or not query.strip():
+    def search(
+        self, query: str, limit: int = 20, max_terms: int = SEARCH_MAX_TERMS
+    ) -> list[tuple[str, str, str]]:
+        """Full-text search: (article_id, title, snippet) best first. SQLite only.
+
+        Terms are quoted (no FTS syntax from users), control characters dropped, repeats
+        removed and at most `max_terms` kept: 1,200 repeated terms cost 19-32 s of CPU."""
+        terms = search_terms(query)[:max_terms]
+        if not self.is_sqlite or not terms:
             return []
-        terms = " ".join(
-            '"' + t.replace('"', "") + '"' for t in query.split() if t.replace('"', "")
-        )
-        if not terms:
-            return []
-        with self.engine.connect() as conn:
-            rows = conn.exec_driver_sql(
-                "SELECT id, title, snippet(articles_fts, 2, '\x02', '\x03', ' … ', 12) "
-                "FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
-                (terms, limit),
-            ).fetchall()
+        match = " ".join(f'"{t}"' for t in terms)
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.exec_driver_sql(
+                    "SELECT id, title, snippet(articles_fts, 2, '\x02', '\x03', ' … ', 12) "
+                    "FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+                    (match, limit),
+                ).fetchall()
+        except sa.exc.OperationalError as exc:
+            raise StoreError(f"cannot search for {query[:80]!r} ({exc.orig})") from None
         return [(r[0], r[1], r[2]) for r in rows]
 
     # ------------------------------------------------------------ annotations
@@ -353,7 +445,35 @@ class Store:
         return from_plain(Story, row.data) if row else None
 
 
+def _text(value: Any) -> Any:
+    """Strings made storable: lone surrogates (from undecodable file names or JSON escapes)
+    cannot be encoded as UTF-8 and used to fail the whole write; other values pass through."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
+
+
 def _article_row(art: Article) -> dict[str, Any]:
+    row = _raw_row(art)
+    for key in (
+        "id",
+        "source",
+        "outlet",
+        "outlet_reason",
+        "title",
+        "byline",
+        "date_reason",
+        "language",
+        "text",
+        "url",
+        "lean",
+    ):
+        row[key] = _text(row[key])
+    row["stripped"] = [_text(s) for s in row["stripped"]]
+    return row
+
+
+def _raw_row(art: Article) -> dict[str, Any]:
     return {
         "id": art.id,
         "source": art.source,

@@ -51,6 +51,19 @@ def light(tmp_path_factory):  # type: ignore[no-untyped-def]
     return {"client": TestClient(create_app(root / "p.db", data, max_upload_bytes=200_000))}
 
 
+def finished_job_page(c, res, timeout: float = 600.0):  # type: ignore[no-untyped-def]
+    """The upload's job page once the background job is done (uploads run off the loop)."""
+    import time
+
+    assert res.status_code == 200 and "/jobs/" in str(res.url), res.text
+    job_id = str(res.url).rsplit("/", 1)[1]
+    deadline = time.monotonic() + timeout
+    while c.get(f"/api/jobs/{job_id}").json()["state"] not in ("done", "failed"):
+        assert time.monotonic() < deadline, "upload job did not finish"
+        time.sleep(0.2)
+    return c.get(f"/jobs/{job_id}")
+
+
 def _storyline(site):  # type: ignore[no-untyped-def]
     return max(
         (s for s in site["stories"] if s.level == "storyline"), key=lambda s: len(s.article_ids)
@@ -88,7 +101,7 @@ def test_pages_and_api_return_200_for_the_demo_story(site):  # type: ignore[no-u
     assert {"/api/stories", "/api/stories/{story_id}", "/api/articles", "/api/search"} <= set(
         schema["paths"]
     )
-    assert c.get("/docs").status_code == 200
+    assert c.get("/docs").status_code == 404  # CDN-only docs disabled (issue 16)
     assert c.get("/stories/nope").status_code == 404
 
 
@@ -121,10 +134,13 @@ def test_uploaded_script_is_inert_and_urls_are_not_fetched(site):  # type: ignor
             break
     else:
         pytest.fail("the uploaded article is in no story")
-    form = c.post("/upload", data={"text": "", "urls": "http://example.org/a"})
+    form = finished_job_page(
+        c, c.post("/upload", data={"text": "", "urls": "http://example.org/a"})
+    )
     assert form.status_code == 200 and "--allow-fetch" in form.text
     listing = b"sub/ferry.txt\n../secret.txt\n/etc/passwd\nhttps://example.com/x\n"
     res = c.post("/upload", files={"files": ("list.txt", listing, "text/plain")})
+    res = finished_job_page(c, res)
     assert res.status_code == 200
     assert "1 already known" in res.text  # sub/ferry.txt was added through the API above
     assert res.text.count("without &#39;..&#39;") == 2 and "top secret" not in res.text
@@ -195,3 +211,148 @@ def _detail(root: Path, name: str) -> str:
     except HTTPException as exc:
         return str(exc.detail)
     return ""
+
+
+# ---------------------------------------------------------------- hardening (issue 17, 16)
+
+SECURITY = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+}
+
+
+def test_security_headers_on_every_response(light):  # type: ignore[no-untyped-def]
+    c = light["client"]
+    responses = [
+        c.get("/"),
+        c.get("/search", params={"q": "x"}),
+        c.get("/upload"),
+        c.get("/health"),
+        c.get("/api/stories"),
+        c.get("/static/web.css"),
+        c.get("/openapi.json"),
+        c.get("/nope"),
+        c.get("/stories/nope", headers={"accept": "text/html"}),
+        c.post("/upload", data={"text": "word " * 60_000}),  # 413 from the body limit
+    ]
+    for res in responses:
+        for key, value in SECURITY.items():
+            assert res.headers.get(key) == value, (res.request.url, key)
+        csp = res.headers["content-security-policy"]
+        assert "unsafe-inline" not in csp and "default-src 'self'" in csp
+        assert "frame-ancestors 'none'" in csp
+
+
+def test_web_pages_have_no_inline_script_or_style(light):  # type: ignore[no-untyped-def]
+    c = light["client"]
+    for url in ("/", "/search?q=ferry", "/upload", "/files/sub/ferry.txt"):
+        html = c.get(url).text
+        assert "<style" not in html and "<script" not in html and 'style="' not in html, url
+        assert '<link rel="stylesheet" href="/static/web.css">' in html
+    assert "body{" in c.get("/static/web.css").text
+
+
+def test_inline_blocks_of_a_page_are_allowed_by_hash_only():
+    from parallax.apps.webguard import content_security_policy
+
+    csp = content_security_policy('<style>a{}</style><p style="width:3px"></p><script>x()</script>')
+    assert "'sha256-" in csp and "unsafe-inline" not in csp
+    assert content_security_policy("<p>plain</p>").count("sha256") == 0
+
+
+def test_search_nul_and_oversized_queries_are_400(light):  # type: ignore[no-untyped-def]
+    import time
+
+    c = light["client"]
+    for url in ("/search", "/api/search"):
+        assert c.get(url, params={"q": "\x00"}).status_code == 400
+        assert c.get(url, params={"q": "a" * 600}).status_code == 400
+        many = " ".join(f"w{i}" for i in range(40))
+        assert c.get(url, params={"q": many}).status_code == 400
+        start = time.perf_counter()
+        assert c.get(url, params={"q": " ".join(["ferry"] * 80)}).status_code == 200
+        assert time.perf_counter() - start < 2
+
+
+def test_api_docs_need_no_network(light):  # type: ignore[no-untyped-def]
+    c = light["client"]
+    assert c.get("/docs").status_code == 404 and c.get("/redoc").status_code == 404
+    assert 'href="/docs"' not in c.get("/").text
+    assert c.get("/openapi.json").status_code == 200
+
+
+def test_empty_upload_is_a_clear_400(light):  # type: ignore[no-untyped-def]
+    res = light["client"].post("/upload", data={"text": " "})
+    assert res.status_code == 400 and "Nothing to add" in res.text
+
+
+def long_article(n_paragraphs: int) -> str:
+    """A long, varied English article (about 500 characters per paragraph)."""
+    paras = [
+        f"Paragraph {i}: the regional water board met on day {i} to review pipe repairs in "
+        f"district {i % 17}, where crews replaced {i * 3 % 41} metres of main. Engineer Dana "
+        f"Whitfield said the work in sector {i % 9} would finish within {i % 5 + 2} weeks, and "
+        f"residents of street {i % 23} were told to expect short outages. The board also heard "
+        f"that the budget for item {i} rose by {i % 7 + 1} percent after material costs grew."
+        for i in range(n_paragraphs)
+    ]
+    return "Water board reviews pipe repairs\n\n" + "\n\n".join(paras)
+
+
+@pytest.mark.slow
+def test_health_and_story_pages_stay_fast_while_an_upload_is_analysed(site):  # type: ignore[no-untyped-def]
+    """Issue 17 #5: a 100 kB upload made /health wait 7.8 s (analysis ran on the event loop)."""
+    import socket
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = create_app(site["root"] / "p.db", site["data"], max_upload_bytes=2_000_000)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    story = _storyline(site)
+    try:
+        with httpx.Client(base_url=base, timeout=120) as c:
+            while not server.started:
+                time.sleep(0.05)
+            assert c.get(f"/stories/{story.id}").status_code == 200  # warm the page cache
+            res = c.post("/upload", data={"text": long_article(200)})  # ~100 kB
+            assert res.status_code == 303
+            job = res.headers["location"].rsplit("/", 1)[1]
+            health: list[float] = []
+            pages: list[float] = []
+            while c.get(f"/api/jobs/{job}").json()["state"] not in ("done", "failed"):
+                for url, out in (("/health", health), (f"/stories/{story.id}", pages)):
+                    start = time.perf_counter()
+                    assert c.get(url).status_code == 200
+                    out.append(time.perf_counter() - start)
+                time.sleep(0.02)
+            assert c.get(f"/api/jobs/{job}").json()["state"] == "done"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    assert len(health) >= 10  # the upload really was being analysed while we measured
+    for name, times in (("health", health), ("story", pages)):
+        p95 = sorted(times)[int(0.95 * (len(times) - 1))]
+        assert p95 < 0.1, f"{name} p95 {p95 * 1000:.0f} ms over {len(times)} requests"
+
+
+def test_security_headers_on_a_server_error(tmp_path: Path):  # type: ignore[no-untyped-def]
+    app = create_app(tmp_path / "p.db", tmp_path)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("bug")
+
+    res = TestClient(app, raise_server_exceptions=False).get("/boom")
+    assert res.status_code == 500
+    assert res.headers["x-frame-options"] == "DENY"
+    assert "unsafe-inline" not in res.headers["content-security-policy"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -35,8 +36,27 @@ ConfigOpt = Annotated[
 ]
 
 
+_UNPRINTABLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+def safe_text(value: object) -> str:
+    """A user-controlled string (file name, title, outlet) made safe for one Rich line:
+    control, bidi and surrogate characters shown as visible escapes (so a newline or an
+    escape code in a file name cannot split the line or drive the terminal), and Rich markup
+    escaped (so "[red]evil.txt" prints as written and "/]" cannot raise MarkupError)."""
+    from rich.markup import escape
+
+    text = _UNPRINTABLE.sub(
+        lambda m: m.group().encode("unicode_escape").decode("ascii"), str(value)
+    )
+    return escape(text)
+
+
 def fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    """One red line on stderr (the message is escaped: it usually names user paths)."""
+    err.print(f"[bold red]error:[/] {safe_text(message)}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -68,7 +88,11 @@ def progress_factory(quiet: bool) -> Callable[[str, int], Any]:
 def report_problems(problems: Any, quiet: bool) -> None:
     for p in problems:
         tag = "skipped" if p.skipped else "warning"
-        err.print(f"[yellow]{tag}:[/] {p.source}: {p.reason}", highlight=False, soft_wrap=True)
+        err.print(
+            f"[yellow]{tag}:[/] {safe_text(p.source)}: {safe_text(p.reason)}",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def load_config(path: Path | None) -> Any:
@@ -82,9 +106,10 @@ def load_config(path: Path | None) -> Any:
 
 
 def check_paths(paths: list[Path]) -> None:
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        fail(f"{missing[0]}: no such file or folder", 2)
+    """Fail only when no input exists; a missing one among others is reported by ingest and
+    skipped, so the rest is still processed."""
+    if paths and not any(p.exists() or p.is_symlink() for p in paths):
+        fail(f"{paths[0]}: no such file or folder", 2)
 
 
 @app.command()
@@ -131,7 +156,9 @@ def analyze(
     write_report(analysis, output)
     if not quiet:
         summary(analysis)
-        out.print(f"wrote [bold]{output}[/] ({', '.join(analysis.stages)})", highlight=False)
+        out.print(
+            f"wrote [bold]{safe_text(output)}[/] ({', '.join(analysis.stages)})", highlight=False
+        )
 
 
 def summary(analysis: Any) -> None:
@@ -140,9 +167,9 @@ def summary(analysis: Any) -> None:
         table.add_column(col)
     for art in analysis.articles:
         table.add_row(
-            art.outlet,
-            art.title[:60],
-            art.byline or "—",
+            safe_text(art.outlet),
+            safe_text(art.title[:60]),
+            safe_text(art.byline or "—"),
             str(art.published or "unknown"),
             str(art.words),
         )
@@ -228,7 +255,7 @@ def annotate_cmd(
             table.add_column(col)
         for ann in annotated:
             table.add_row(
-                ann.article.outlet,
+                safe_text(ann.article.outlet),
                 str(len(ann.sentences)),
                 str(len({m.canonical for m in ann.mentions})),
                 str(len(ann.quotes)),
@@ -261,9 +288,9 @@ def stories_list(db: DbOpt = Path("parallax.db")) -> None:
         table.add_row(
             s.id,
             s.level,
-            ("  " if s.level == "event" else "") + s.label,
+            ("  " if s.level == "event" else "") + safe_text(s.label),
             str(len(s.article_ids)),
-            ", ".join(s.outlets),
+            safe_text(", ".join(s.outlets)),
             f"{s.date_start or '?'} – {s.date_end or '?'}",
         )
     out.print(table)
@@ -283,13 +310,16 @@ def stories_show(story_id: str, db: DbOpt = Path("parallax.db")) -> None:
         fail(f"no story with id {story_id!r} in {db}")
     assert story is not None
     out.print(
-        f"[bold]{story.label}[/] ({story.level}, {story.date_start or '?'} – {story.date_end or '?'})"
+        f"[bold]{safe_text(story.label)}[/] ({story.level}, {story.date_start or '?'} – {story.date_end or '?'})"
     )
     for s in store.stories("event"):
         if s.parent_id == story.id:
-            out.print(f"  event {s.id}: {s.label} ({len(s.article_ids)} articles)")
+            out.print(f"  event {s.id}: {safe_text(s.label)} ({len(s.article_ids)} articles)")
     for art in store.articles(list(story.article_ids)):
-        out.print(f"  - {art.outlet}: {art.title} [{art.published or 'date unknown'}] {art.id}")
+        out.print(
+            f"  - {safe_text(art.outlet)}: {safe_text(art.title)} "
+            f"\\[{art.published or 'date unknown'}] {art.id}"
+        )
 
 
 @app.command("eval")

@@ -17,15 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from parallax.apps.webguard import JobQueue, SecurityHeaders
+from parallax.ingest.core import IngestError, decode_bytes
 from parallax.models import Analysis, Article, Story
 from parallax.runner import Pipeline
 from parallax.settings import Settings
-from parallax.store import Store
+from parallax.store import Store, StoreError, search_terms
 
 CACHE_SIZE = 32  # analysed stories kept in memory
 MAX_FETCH_BYTES = 5_000_000
@@ -185,6 +187,7 @@ def create_app(
     max_upload_bytes: int = 2_000_000,
     allow_fetch: bool = False,
     warm: bool = False,
+    settings: Settings | None = None,
 ) -> FastAPI:
     """The web app over one SQLite store; reads files from `data_dir` only.
 
@@ -192,18 +195,28 @@ def create_app(
     visitor of a story page does not wait for annotation and comparison."""
     from parallax.render.report import _env, analysis_to_dict, render_html
 
+    web = (settings or Settings()).web
     store = Store(db)
     data_dir = Path(data_dir)
     env = _env()
     cache = _SHARED_CACHE
+    jobs = JobQueue(keep=web.jobs_kept)
     pages: dict[str, tuple[tuple[Any, ...], str]] = {}
+    api_pages: dict[str, tuple[tuple[Any, ...], bytes]] = {}
+    # No /docs or /redoc: FastAPI's pages load Swagger/ReDoc from a CDN (blank offline, and a
+    # third-party script), and no installed package ships the assets. /openapi.json stays.
     app = FastAPI(
         title="Parallax",
         description="One news story from every side: stories, cited briefs, contradictions.",
         version=_version(),
+        docs_url=None,
+        redoc_url=None,
     )
     app.add_middleware(BodyLimit, limit=max_upload_bytes)
-    nav = [("/", "Stories"), ("/search", "Search"), ("/upload", "Add articles"), ("/docs", "API")]
+    # Outermost, around Starlette's own error middleware too: 413s and 500s get the headers.
+    build_stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(build_stack())  # type: ignore[method-assign]
+    nav = [("/", "Stories"), ("/search", "Search"), ("/upload", "Add articles")]
 
     def page(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         html = env.get_template(name).render(nav_links=nav, **ctx)
@@ -233,6 +246,7 @@ def create_app(
 
     def recluster() -> int:
         pages.clear()
+        api_pages.clear()
         return len(assign_store(store))
 
     def ingest_upload(
@@ -247,7 +261,9 @@ def create_app(
             if record.pop("html"):
                 record["html"] = record.pop("text")
             try:
-                found.append(article_from_record(record, source=f"upload #{n}"))
+                warnings: list[Any] = []
+                found.append(article_from_record(record, f"upload #{n}", None, warnings))
+                problems.extend(f"{p.source}: {p.reason}" for p in warnings)
             except (IngestError, ValueError) as exc:
                 problems.append(f"upload #{n}: {exc}")
         for line in urls:
@@ -281,7 +297,9 @@ def create_app(
         found, problems = ingest_upload(articles_in, urls)
         new = known = stories = 0
         if found:
-            new, known = store.upsert_articles(found)
+            unstored: list[Any] = []
+            new, known = store.upsert_articles(found, unstored)
+            problems.extend(f"{p.source}: {p.reason}" for p in unstored)
             stories = recluster()
         return {
             "added": new,
@@ -316,17 +334,42 @@ def create_app(
 
         return page("web_article.j2", art=art, body=highlight(art.text, []))
 
+    def checked_search(q: str, limit: int) -> list[tuple[str, str, str]]:
+        """Search with the query limits of WebSettings; HTTP 400 (not 500) for bad queries."""
+        if "\x00" in q:
+            raise HTTPException(400, "the search query contains a NUL character")
+        if len(q) > web.max_query_chars:
+            raise HTTPException(
+                400, f"search query over {web.max_query_chars} characters; shorten it"
+            )
+        if len(search_terms(q)) > web.max_query_terms:
+            raise HTTPException(
+                400, f"search query has more than {web.max_query_terms} distinct words"
+            )
+        try:
+            return store.search(q, limit=limit, max_terms=web.max_query_terms)
+        except StoreError as exc:
+            raise HTTPException(400, str(exc)) from None
+
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(q: str = "") -> HTMLResponse:
-        hits = [(i, t, _snippet(s)) for i, t, s in store.search(q)] if q.strip() else []
+        hits = [(i, t, _snippet(s)) for i, t, s in checked_search(q, 20)] if q.strip() else []
         return page("web_search.j2", q=q, hits=hits)
+
+    @app.get("/static/web.css", include_in_schema=False)
+    def stylesheet() -> Response:
+        return Response(
+            _static("web.css"),
+            media_type="text/css",
+            headers={"cache-control": "public, max-age=3600"},
+        )
 
     @app.get("/upload", response_class=HTMLResponse, include_in_schema=False)
     def upload_form() -> HTMLResponse:
         return page("web_upload.j2", allow_fetch=allow_fetch, limit=max_upload_bytes)
 
     @app.post("/upload", response_class=HTMLResponse, include_in_schema=False)
-    async def upload(request: Request) -> HTMLResponse:
+    async def upload(request: Request) -> Response:
         form = await request.form()
         items: list[ArticleIn] = []
         text = str(form.get("text") or "")
@@ -345,20 +388,37 @@ def create_app(
                 continue
             raw = await upload_file.read()
             name = getattr(upload_file, "filename", "") or "upload"
-            body = raw.decode("utf-8", "replace")
+            try:  # the same encoding rules as files on disk (BOM, UTF-8, legacy, detection)
+                body, _warning = decode_bytes(raw, name)
+            except IngestError:
+                body = raw.decode("utf-8", "replace")
             if name.endswith((".urls", ".list")) or _looks_like_list(body):
                 urls.extend(body.splitlines())
             elif name.endswith((".html", ".htm")):
                 items.append(ArticleIn(text=body, html=True))
             else:
                 items.append(ArticleIn(text=body))
-        try:
-            result = add(items, urls)
-        except Exception as exc:  # one clear line, never a traceback page
-            return page("web_message.j2", status=500, title="Could not add", lines=[str(exc)])
-        lines = [f"{result['added']} new article(s), {result['already_known']} already known."]
-        lines += result["problems"]
-        return page("web_message.j2", title="Articles added", lines=lines)
+        if not items and not any(u.strip() for u in urls):
+            return page(
+                "web_message.j2", status=400, title="Nothing to add", lines=["no text, file or URL"]
+            )
+        job, _future = jobs.submit(lambda: add(items, urls), _describe)
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+    @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
+    def job_page(job_id: str) -> HTMLResponse:
+        job = jobs.get(job_id)
+        if job is None:
+            raise HTTPException(404, f"no upload job {job_id!r}")
+        return page("web_job.j2", job=job, refresh=web.job_refresh_s)
+
+    @app.get("/api/jobs/{job_id}", tags=["articles"])
+    def api_job(job_id: str) -> dict[str, Any]:
+        """Status of an upload job: queued, running, done (with its result) or failed."""
+        job = jobs.get(job_id)
+        if job is None:
+            raise HTTPException(404, f"no upload job {job_id!r}")
+        return job.as_dict()
 
     @app.get("/files/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     def file_preview(name: str) -> HTMLResponse:
@@ -383,10 +443,13 @@ def create_app(
         return [to_plain(s) for s in store.stories()]
 
     @app.get("/api/stories/{story_id}", tags=["stories"])
-    def api_story(story_id: str) -> JSONResponse:
+    def api_story(story_id: str) -> Response:
         """The full analysis of one story (same JSON as `parallax analyze -o x.json`)."""
-        _, analysis = story_analysis(story_or_404(story_id))
-        return JSONResponse(analysis_to_dict(analysis))
+        key, analysis = story_analysis(story_or_404(story_id))
+        hit = api_pages.get(story_id)
+        if hit is None or hit[0] != key:  # serialising the analysis cost ~90 ms per request
+            api_pages[story_id] = (key, bytes(JSONResponse(analysis_to_dict(analysis)).body))
+        return Response(api_pages[story_id][1], media_type="application/json")
 
     @app.get("/api/articles/{article_id}", tags=["articles"])
     def api_article(article_id: str) -> dict[str, Any]:
@@ -400,7 +463,7 @@ def create_app(
     @app.get("/api/search", tags=["articles"])
     def api_search(q: str, limit: int = 20) -> list[dict[str, str]]:
         """Full-text search (SQLite FTS5)."""
-        hits = store.search(q, limit=max(1, min(limit, 200)))
+        hits = checked_search(q, limit=max(1, min(limit, 200)))
         return [
             {"id": i, "title": t, "snippet": s.replace("\x02", "").replace("\x03", "")}
             for i, t, s in hits
@@ -408,12 +471,19 @@ def create_app(
 
     @app.post("/api/articles", tags=["articles"])
     def api_upload(body: UploadIn) -> dict[str, Any]:
-        """Add articles (text or HTML) and/or URLs / data-folder file names, then re-cluster."""
-        return add(body.articles, body.urls)
+        """Add articles (text or HTML) and/or URLs / data-folder file names, then re-cluster.
+
+        Runs in the same single upload worker as the form (waits for it; a thread of the
+        server's pool waits, the event loop does not)."""
+        job, future = jobs.submit(lambda: add(body.articles, body.urls), _describe)
+        try:
+            return {**future.result(), "job": job.id}
+        except Exception as exc:
+            raise HTTPException(500, f"could not add the articles: {exc}") from None
 
     @app.get("/health", include_in_schema=False)
     def health() -> dict[str, Any]:
-        return {"ok": True, "articles": store.count_articles()}
+        return {"ok": True, "articles": store.count_articles(), "jobs_running": jobs.running()}
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Any:
@@ -449,6 +519,17 @@ def _looks_like_list(body: str) -> bool:
     """An uploaded file whose every non-empty line is a URL or a file name is a list."""
     lines = [ln.strip() for ln in body.splitlines() if ln.strip()]
     return 0 < len(lines) <= 10_000 and all(_LIST_LINE.match(ln) for ln in lines)
+
+
+def _describe(result: dict[str, Any]) -> list[str]:
+    lines = [f"{result['added']} new article(s), {result['already_known']} already known."]
+    return lines + list(result["problems"])
+
+
+def _static(name: str) -> bytes:
+    from importlib import resources
+
+    return resources.files("parallax").joinpath("templates", name).read_bytes()
 
 
 def _snippet(text: str) -> Markup:

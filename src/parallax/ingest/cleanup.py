@@ -11,12 +11,19 @@ reported sentence, and every removed line is kept in `stripped`.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 
+from parallax.ingest.headers import (
+    looks_like_outlet,
+    outlet_name,
+    parse_byline_line,
+    split_outlet_date,
+)
 from parallax.ingest.outlets import find_self_reference
 
 _BROWSER = re.compile(
-    r"(not supported\b.*browser|optimal experience|enable javascript|update your browser|"
+    r"(not supported\b[^\n]{0,200}?browser|optimal experience|enable javascript|update your browser|"
     r"switch to a supported browser|cookies? (policy|settings)|accept (all )?cookies)",
     re.I,
 )
@@ -28,9 +35,11 @@ _PROMO = re.compile(
     r"^get more news",
     re.I,
 )
-_CAPTION_CREDIT = re.compile(
-    r"\((?:[^()]*?(?:getty|ap photo|reuters|afp|photo|images|file|pool|shutterstock|epa|/)[^()]*)\)\s*$",
-    re.I,
+# Words of a photo credit inside a line-final "(...)". Matched on the parenthesis content only
+# (see `is_caption_credit`): the old one-regex form backtracked quadratically on an unclosed
+# "(" followed by many "/" (7.7 s at 80k characters, issue 17).
+_CREDIT_WORDS = re.compile(
+    r"getty|ap photo|reuters|afp|photo|images|file|pool|shutterstock|epa|/", re.I
 )
 _BIO = re.compile(
     r"^(?:[A-Z][\w.'-]+ ){1,3}(?:is|was) an? (?:[\w-]+ ){0,4}"
@@ -41,26 +50,29 @@ _SYNDICATION = re.compile(
     r"^(from|via|source:|originally published (by|in|on))\s+(?P<name>.{3,60})$", re.I
 )
 _BYLINE = re.compile(
-    r"^(?:by\s+)?(?P<name>[A-Z][a-zA-Z'’-]+(?:\s+[A-Z]\.)?(?:\s+(?:de|van|von|la)?\s*[A-Z][a-zA-Z'’-]+){1,2})"
-    r"(?:\s*(?:,|and|&)\s*[A-Z][a-zA-Z'’-]+\s+[A-Z][a-zA-Z'’-]+)*$"
+    r"^(?:by\s+)?(?P<name>[A-Z][a-zA-Z'’-]{0,40}(?:\s+[A-Z]\.)?(?:\s+(?:de|van|von|la)?\s*[A-Z][a-zA-Z'’-]{0,40}){1,2})"
+    r"(?:\s*(?:,|and|&)\s*[A-Z][a-zA-Z'’-]{0,40}\s+[A-Z][a-zA-Z'’-]{0,40})*$"
 )
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _DATELINE = re.compile(
-    rf"^(?:(?:published|updated|posted)(?: on)?:?\s*)?(?:\w+day,?\s+)?"
+    rf"^(?:(?:published|updated|posted|first published)(?: on)?:?\s*)?(?:\w+day,?\s+)?"
     rf"(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH})\s+(?P<y1>\d{{4}})|(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}}),?\s+(?P<y2>\d{{4}})|"
-    rf"(?P<iso>\d{{4}}-\d{{2}}-\d{{2}}))(?:[,\s]+\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{{2,4}})?)?$",
+    rf"(?P<iso>\d{{4}}-\d{{2}}-\d{{2}}))(?:(?:[,\s]+|\s+at\s+)\d{{1,2}}:\d{{2}}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{{2,4}})?)?$",
     re.I,
 )
-_MD_LINK = re.compile(r"\[([^\]]+)\]\((?:https?://|www\.)[^)]+\)")
+_MD_LINK = re.compile(r"\[([^\[\]\n]{1,500})\]\((?:https?://|www\.)[^)\s]{1,2000}\)")
 _MD_EMPH = re.compile(r"(?<![\w*])\*{1,2}([^*\n]+?)\*{1,2}(?![\w*])")
 _TERMINAL = re.compile(r"[.!?:;\"”’')\]…—-]\s*$")
-_LINK_ONLY = re.compile(r"^\[?[\w./:-]+\]?(\([^)]*\))?$")
+_LINK_ONLY = re.compile(r"^\[?[\w./:-]{1,2000}\]?(\([^)]{0,2000}\))?$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s*$")
 
 MIN_WORDS = 40
+# Longest metadata line considered (policy: a byline or dateline is one short line); longer
+# lines are never parsed as headers, which also bounds the header patterns' work per line.
+MAX_HEADER_CHARS = 200
 
 
 @dataclass
@@ -111,27 +123,55 @@ def parse_dateline(line: str) -> str | None:
         return None
 
 
+def is_caption_credit(line: str) -> bool:
+    """A line ending in "(... Getty Images)" / "(AP Photo/...)": a photo caption or credit.
+
+    Linear: only the last parenthesis pair is inspected (no regex backtracking)."""
+    tail = line.rstrip()
+    if not tail.endswith(")"):
+        return False
+    start = tail.rfind("(", 0, len(tail) - 1)
+    if start < 0:
+        return False
+    inner = tail[start + 1 : -1]
+    return ")" not in inner and bool(_CREDIT_WORDS.search(inner))
+
+
 def _join_broken_lines(lines: list[str]) -> list[str]:
     """Re-join a paragraph the scraper split mid-sentence ("such behaviour is" / "unbelievable...")."""
-    out: list[str] = []
+    groups: list[list[str]] = []  # joined once at the end: repeated str concat was quadratic
     for line in lines:
-        if out and line and line[0].islower() and not _TERMINAL.search(out[-1]):
-            out[-1] = f"{out[-1]} {line}"
+        if groups and line and line[0].islower() and not _TERMINAL.search(groups[-1][-1][-3:]):
+            groups[-1].append(line)
         else:
-            out.append(line)
-    return out
+            groups.append([line])
+    return [" ".join(g) for g in groups]
 
 
-def clean_text(raw: str) -> CleanText:
-    """Split scraped text into title, metadata, body paragraphs and stripped cruft."""
+class CleanupTimeout(ValueError):
+    """Cleaning one text took longer than its budget (hostile or degenerate input)."""
+
+
+class _Budget:
+    def __init__(self, seconds: float | None) -> None:
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+        self.seconds = seconds
+
+    def check(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise CleanupTimeout(f"text cleanup took over its {self.seconds:g} s budget")
+
+
+def _normalise(raw: str) -> list[str]:
     text = (
         raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\ufeff", "")
     )
     text = _MD_LINK.sub(r"\1", text)
-    lines = [ln.strip() for ln in text.split("\n")]
-    result = CleanText(title=None, body_paragraphs=[])
+    return [ln.strip() for ln in text.split("\n")]
 
-    # Contact footer: everything from "To contact ..." to the end, if it sits in the last lines.
+
+def _strip_contact_footer(lines: list[str], result: CleanText) -> list[str]:
+    """Everything from "To contact ..." to the end, if it sits in the last lines."""
     nonempty = [i for i, ln in enumerate(lines) if ln]
     for i in nonempty[-6:]:
         if _CONTACT.match(lines[i]):
@@ -140,28 +180,73 @@ def clean_text(raw: str) -> CleanText:
             found = find_self_reference(tail)
             if found:
                 result.outlet, result.outlet_evidence = found
-            lines = lines[:i]
-            break
+            return lines[:i]
+    return lines
 
+
+def _header_line(line: str, result: CleanText) -> bool:
+    """Read a metadata line near the top (date, byline, outlet); True if it was one."""
+    if len(line) > MAX_HEADER_CHARS:
+        return False
+    iso = parse_dateline(line)
+    if iso and result.published_iso is None:
+        result.published_iso, result.dateline = iso, line
+        return True
+    if _words(line) > 12:
+        return False
+    by = parse_byline_line(line)
+    if by and result.byline is None:
+        result.byline = by[0]
+        if by[1] and result.outlet is None:
+            result.outlet, result.outlet_evidence = by[1], f"byline line '{line[:120]}'"
+        return True
+    od = split_outlet_date(line, parse_dateline)
+    if od:
+        if result.outlet is None:
+            result.outlet, result.outlet_evidence = od[0], f"outlet and date line '{line[:120]}'"
+        if result.published_iso is None:
+            result.published_iso, result.dateline = od[1], line
+        return True
+    if _words(line) <= 7 and looks_like_outlet(line):  # a bare outlet line is not a byline
+        if result.outlet is None:
+            result.outlet, result.outlet_evidence = outlet_name(line), f"outlet line '{line}'"
+        return True
+    if _words(line) <= 6 and result.byline is None:
+        m = _BYLINE.match(line)
+        if m:
+            result.byline = m.group("name")
+            return True
+    return False
+
+
+def clean_text(raw: str, budget_s: float | None = None) -> CleanText:
+    """Split scraped text into title, metadata, body paragraphs and stripped cruft.
+
+    `budget_s` bounds the wall-clock time (CleanupTimeout when exceeded)."""
+    budget = _Budget(budget_s)
+    result = CleanText(title=None, body_paragraphs=[])
+    lines = _strip_contact_footer(_normalise(raw), result)
     kept: list[str] = []
     head_zone = True  # metadata lines (byline, dateline) only count near the top
     title_checked = False
     for idx, line in enumerate(lines):
         if not line:
             continue
+        if idx % 64 == 0:
+            budget.check()
         if _is_browser_or_promo(line):
             result.stripped.append(line)
             continue
         if not title_checked:
             title_checked = True
-            if _looks_like_headline(line):
+            if _looks_like_headline(line) and not _header_line_peek(line):
                 result.title = _MD_EMPH.sub(r"\1", line)
                 continue
-            head_zone = False
+            head_zone = _header_line_peek(line)
         if result.title and line == result.title:
             result.stripped.append(line)  # duplicated headline
             continue
-        if _CAPTION_CREDIT.search(line):
+        if is_caption_credit(line):
             result.stripped.append(line)
             continue
         syn = _SYNDICATION.match(line)
@@ -171,34 +256,47 @@ def clean_text(raw: str) -> CleanText:
                 result.outlet, result.outlet_evidence = found
             result.stripped.append(line)
             continue
-        if head_zone and len(kept) <= 2:
-            iso = parse_dateline(line)
-            if iso:
-                result.published_iso, result.dateline = iso, line
-                continue
-            m = _BYLINE.match(line)
-            if m and result.byline is None and _words(line) <= 6:
-                result.byline = m.group("name")
-                continue
-        if result.byline and line.startswith(result.byline) and _BIO.match(line):
-            result.stripped.append(line)
-            found = find_self_reference(line)
-            if found and not result.outlet:
-                result.outlet, result.outlet_evidence = found
+        if head_zone and len(kept) <= 2 and _header_line(line, result):
             continue
-        if _BIO.match(line) and idx >= len(lines) - 3:
-            result.stripped.append(line)
-            continue
-        if _LINK_ONLY.match(line) and "." in line and " " not in line:
-            result.stripped.append(line)
+        if _drop_bio_or_link(line, idx, len(lines), result):
             continue
         if len(kept) >= 1:
             head_zone = False
         kept.append(_MD_EMPH.sub(r"\1", line))
-
+    budget.check()
     result.body_paragraphs = _join_broken_lines(kept)
     if result.outlet is None:
         found = find_self_reference("\n".join(result.body_paragraphs))
         if found:
             result.outlet, result.outlet_evidence = found
+    budget.check()
     return result
+
+
+def _header_line_peek(line: str) -> bool:
+    """Whether a first line is metadata (a byline or dated outlet line), not a headline."""
+    if len(line) > MAX_HEADER_CHARS:
+        return False
+    return bool(
+        parse_dateline(line)
+        or (
+            _words(line) <= 12
+            and (parse_byline_line(line) or split_outlet_date(line, parse_dateline))
+        )
+    )
+
+
+def _drop_bio_or_link(line: str, idx: int, n_lines: int, result: CleanText) -> bool:
+    if result.byline and line.startswith(result.byline) and _BIO.match(line):
+        result.stripped.append(line)
+        found = find_self_reference(line)
+        if found and not result.outlet:
+            result.outlet, result.outlet_evidence = found
+        return True
+    if _BIO.match(line) and idx >= n_lines - 3:
+        result.stripped.append(line)
+        return True
+    if _LINK_ONLY.match(line) and "." in line and " " not in line:
+        result.stripped.append(line)
+        return True
+    return False

@@ -61,14 +61,17 @@ def canonical_outlet(name: str) -> str:
 def outlet_from_url(url: str | None) -> str | None:
     if not url:
         return None
-    host = (urlparse(url if "://" in url else f"https://{url}").hostname or "").lower()
+    try:
+        host = (urlparse(url if "://" in url else f"https://{url}").hostname or "").lower()
+    except ValueError:  # e.g. "Invalid IPv6 URL" for a user's "[..." value
+        return None
     for name, (_aliases, domains) in OUTLETS.items():
         if any(host == d or host.endswith("." + d) for d in domains):
             return name
     return None
 
 
-_NAME = r"(?P<name>(?:The\s+)?[A-Z][\w&'-]*(?:[ \t]+[A-Z][\w&'-]*){0,4})"
+_NAME = r"(?P<name>(?:The\s+)?[A-Z][\w&'-]{0,40}(?:[ \t]+[A-Z][\w&'-]{0,40}){0,4})"
 # Ways a text names its own outlet, most specific first.
 _SELF_REFERENCES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"^(?:From|Via)\s+{_NAME}\s*$", re.M), "syndication line '{line}'"),

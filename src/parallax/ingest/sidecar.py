@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from parallax.models import IngestProblem
+
 SIDECAR_FIELDS = ("outlet", "date", "url", "title", "byline", "lean")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class SidecarError(ValueError):
@@ -41,20 +47,51 @@ def parse_date(value: str | None, where: str) -> dt.date | None:
     except ValueError:
         import dateparser
 
-        parsed = dateparser.parse(text, settings={"STRICT_PARSING": True})
+        try:
+            parsed = (
+                dateparser.parse(text, settings={"STRICT_PARSING": True})
+                if len(text) <= 100
+                else None
+            )
+        except (ValueError, OverflowError, TypeError):
+            parsed = None
         if parsed is None:
             raise SidecarError(f"{where}: cannot read date {text!r}") from None
         return parsed.date()
 
 
-def _info(row: dict[str, object], origin: str) -> SourceInfo:
+def _info(row: dict[str, object], origin: str, problems: list[IngestProblem]) -> SourceInfo:
+    """SourceInfo from one CSV row or JSON object; a wrong-typed or unreadable field is reported
+    (origin and field) and dropped, the rest of the row kept."""
+
     def get(key: str) -> str | None:
         value = row.get(key)
-        return str(value).strip() if value not in (None, "") else None
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            problems.append(
+                IngestProblem(
+                    origin,
+                    f"field '{key}' is {type(value).__name__}, expected text; field ignored",
+                    skipped=False,
+                )
+            )
+            return None
+        cleaned = _CONTROL.sub("", _SURROGATE.sub("\ufffd", value)).strip()
+        return cleaned or None
 
+    try:
+        published = parse_date(get("date") or get("published"), origin)
+    except SidecarError as exc:
+        problems.append(
+            IngestProblem(
+                origin, f"{exc}; field ignored".removeprefix(f"{origin}: "), skipped=False
+            )
+        )
+        published = None
     return SourceInfo(
         outlet=get("outlet"),
-        published=parse_date(get("date") or get("published"), origin),
+        published=published,
         url=get("url"),
         title=get("title"),
         byline=get("byline") or get("author"),
@@ -63,34 +100,73 @@ def _info(row: dict[str, object], origin: str) -> SourceInfo:
     )
 
 
-def read_sources_csv(path: Path) -> dict[str, SourceInfo]:
-    """file name (as written in the CSV, relative to the CSV's folder) -> info."""
-    out: dict[str, SourceInfo] = {}
+def _csv_text(path: Path, problems: list[IngestProblem]) -> str:
+    data = path.read_bytes()
     try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            if not reader.fieldnames or "file" not in reader.fieldnames:
-                raise SidecarError(
-                    f"{path}: needs a 'file' column (and any of {', '.join(SIDECAR_FIELDS)})"
-                )
-            for n, row in enumerate(reader, start=2):
-                name = (row.get("file") or "").strip()
-                if not name:
-                    raise SidecarError(f"{path}:{n}: empty 'file' value")
-                out[str((path.parent / name).resolve())] = _info(row, f"{path.name}:{n}")
-    except (UnicodeDecodeError, csv.Error) as exc:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        problems.append(IngestProblem(str(path), "not UTF-8; read as windows-1252", skipped=False))
+        return data.decode("cp1252", "replace")
+
+
+def read_sources_csv(
+    path: Path, problems: list[IngestProblem] | None = None
+) -> dict[str, SourceInfo]:
+    """file name (as written in the CSV, relative to the CSV's folder) -> info.
+
+    A bad row (no file name, unreadable CSV line) is reported in `problems` and skipped; the
+    good rows are kept. Only a file without a 'file' column is an error (SidecarError)."""
+    report = problems if problems is not None else []
+    out: dict[str, SourceInfo] = {}
+    reader = csv.DictReader(io.StringIO(_csv_text(path, report), newline=""))
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
         raise SidecarError(f"{path}: not a readable CSV ({exc})") from None
+    if not fieldnames or "file" not in fieldnames:
+        raise SidecarError(
+            f"{path}: needs a 'file' column (and any of {', '.join(SIDECAR_FIELDS)})"
+        )
+    n = 1
+    while True:
+        n += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            report.append(IngestProblem(f"{path}:{n}", f"unreadable CSV row ({exc}); row skipped"))
+            continue
+        name = row.get("file")
+        if not isinstance(name, str) or not name.strip():
+            report.append(IngestProblem(f"{path}:{n}", "empty 'file' value; row skipped"))
+            continue
+        if None in row:  # more cells than columns
+            report.append(
+                IngestProblem(
+                    f"{path}:{n}",
+                    "more cells than header columns; extra cells ignored",
+                    skipped=False,
+                )
+            )
+            row.pop(None)  # type: ignore[call-overload]
+        try:
+            key = str((path.parent / name.strip()).resolve())
+        except (OSError, ValueError) as exc:
+            report.append(IngestProblem(f"{path}:{n}", f"bad file name ({exc}); row skipped"))
+            continue
+        out[key] = _info(row, f"{path.name}:{n}", report)
     return out
 
 
-def read_json_sidecar(path: Path) -> SourceInfo:
+def read_json_sidecar(path: Path, problems: list[IngestProblem] | None = None) -> SourceInfo:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise SidecarError(f"{path}: not valid JSON ({exc})") from None
     if not isinstance(data, dict):
         raise SidecarError(f"{path}: expected a JSON object with {', '.join(SIDECAR_FIELDS)}")
-    return _info(data, path.name)
+    return _info(data, path.name, problems if problems is not None else [])
 
 
 def read_ratings(path: Path) -> dict[str, str]:
