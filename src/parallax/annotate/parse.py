@@ -87,9 +87,9 @@ def _rejoin(docs: Iterator[Any], counts: list[int]) -> Iterator[Any]:
 @lru_cache(maxsize=1)
 def _vocab() -> Any:
     """An English vocabulary for restoring stored parses (no pipeline load needed)."""
-    import spacy
+    from parallax.nlp import import_spacy
 
-    return spacy.blank("en").vocab
+    return import_spacy().blank("en").vocab
 
 
 def doc_to_bytes(doc: Any) -> bytes:
