@@ -81,12 +81,15 @@ def main() -> None:
         rows.append((stage, f"{sec:.1f}", f"{n / sec:.1f}" if sec else "-"))
     total = float(stats.get("total_s", wall))
     rows.append(("**all stages**", f"{total:.1f}", f"{n / total:.2f}"))
-    print(f"{n} articles, {args.master}, {args.files} input files; wall {wall:.0f} s "
-          f"(driver CPU {driver_cpu:.0f} s)")
+    print(
+        f"{n} articles, {args.master}, {args.files} input files; wall {wall:.0f} s "
+        f"(driver CPU {driver_cpu:.0f} s)"
+    )
     print(table(rows, ("stage", "wall s", "articles/s")))
     keys = ("articles", "storylines", "events", "compared_stories", "facts", "conflicts")
     print({k: stats.get(k) for k in keys})
-    cores = int(args.master.strip("local[]") or 1) if args.master.startswith("local") else 0
+    digits = "".join(ch for ch in args.master if ch.isdigit())
+    cores = int(digits or 1) if args.master.startswith("local") else 0
     if cores:
         per_core = n / total / cores
         need = 1_000_000 / 86_400 / per_core / 0.8
