@@ -95,7 +95,9 @@ class CachedEncoder:
 
     def encode(self, texts: str | Sequence[str], batch_size: int = 32, **_kw: Any) -> np.ndarray:
         single = isinstance(texts, str)
-        items = [texts] if single else [t if isinstance(t, str) else "" for t in texts]
+        items: list[str] = (
+            [texts] if isinstance(texts, str) else [t if isinstance(t, str) else "" for t in texts]
+        )
         keys = [_key(t) for t in items]
         with _lock:
             self.stats.calls += 1
