@@ -57,19 +57,22 @@ def polnear_records(n: int, splits: tuple[str, ...] = ("train", "dev", "test")) 
         for row in csv.DictReader(fh, delimiter="\t"):
             meta[row["filename"]] = row
     out: list[dict] = []
-    for split in splits:
-        for path in sorted((POLNEAR / split / "text").glob("*.txt")):
-            row = meta.get(path.stem, {})
-            out.append(
-                {
-                    "text": path.read_text(encoding="utf-8"),
-                    "outlet": row.get("publisher") or path.stem.split("_")[0],
-                    "published": row.get("publication_date") or path.stem.split("_")[1],
-                    "source_name": row.get("publisher") or None,
-                }
-            )
-            if len(out) >= n:
-                return out
+    # in date order across outlets, so the first n hold cross-outlet stories as a day's
+    # news does (file names are outlet_date_slug)
+    paths = [p for split in splits for p in (POLNEAR / split / "text").glob("*.txt")]
+    paths.sort(key=lambda p: (p.stem.split("_")[1], p.stem))
+    for path in paths:
+        row = meta.get(path.stem, {})
+        out.append(
+            {
+                "text": path.read_text(encoding="utf-8"),
+                "outlet": row.get("publisher") or path.stem.split("_")[0],
+                "published": row.get("publication_date") or path.stem.split("_")[1],
+                "source_name": row.get("publisher") or None,
+            }
+        )
+        if len(out) >= n:
+            return out
     return out
 
 
