@@ -220,9 +220,9 @@ def create_app(
     def story_analysis(story: Story) -> tuple[tuple[Any, ...], Analysis]:
         """The stored analysis of the story's storyline (computed at ingest/upload; recomputed
         here only if it is missing or stale); an event page shows its storyline's."""
-        articles = store.articles(list(story.article_ids))
         analysis = Pipeline(Settings(), store).stored_analysis(story.id)
         if analysis is None:  # not a stored story: analyse the article set (cached in memory)
+            articles = store.articles(list(story.article_ids))
             return _key(articles), cache.entry(articles, store)["analysis"]
         return _key(analysis.articles), analysis
 
