@@ -72,6 +72,11 @@ def main() -> None:
     )
     print(table(rows, ("articles", "CPU-s", "CPU-s/article", "facts", "conflicts", "omissions")))
     print(f"\nfitted exponent b (cost ≈ a·n^b): {b:.2f}  (n log n ≈ 1.1-1.2 here; ≤ that passes)")
+    local = [
+        f"{sizes[i]}→{sizes[i + 1]}: {(points[i + 1][1] - points[i][1]) / (points[i + 1][0] - points[i][0]):.2f}"
+        for i in range(len(points) - 1)
+    ]
+    print("local exponents (fixed costs flatten the small end): " + ", ".join(local))
     print(f"peak RSS {peak_rss_mb():.0f} MiB")
 
 
