@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import CORPUS
-from parallax.runner import Pipeline
+from parallax.runner import STORY_TABLES, Pipeline
 
 pytestmark = pytest.mark.slow
 
@@ -56,3 +56,39 @@ def test_same_article_same_names_on_every_path():
     one = pipeline.analyze_story(annotated, [s for s in batch.stories])
     names = {m.canonical for a in one.annotated for m in a.mentions}
     assert names == {m.canonical for a in batch.annotated for m in a.mentions}
+
+
+def test_ingest_into_store_stores_each_changed_storyline(tmp_path):
+    """Ingest computes and stores the analysis of the storylines it touched; a view reads it."""
+    from parallax.store import Store
+
+    store = Store(tmp_path / "p.db")
+    pipeline = Pipeline(store=store)
+    articles = pipeline.ingest([CORPUS]).articles
+    first, rest = articles[:2], articles[2:]
+    assignments = pipeline.ingest_into_store(first)
+    lines = {line for _event, line in assignments}
+    assert all(store.get_analysis(line) is not None for line in lines)
+
+    calls: list[int] = []
+    real = pipeline.analyze_story
+    pipeline.analyze_story = lambda *a, **k: calls.append(1) or real(*a, **k)  # type: ignore[method-assign]
+    line = next(iter(lines))
+    stored = pipeline.stored_analysis(line)
+    assert calls == []  # read from the store, nothing recomputed
+    assert stored is not None and {a.id for a in stored.articles} <= {a.id for a in first}
+    assert pipeline.update_stories(lines) == []  # current: skipped
+
+    again = pipeline.ingest_into_store(rest)
+    changed = {line for _event, line in again}
+    assert len(calls) == len({s for s in changed if store.story(s) is not None})
+    for line in changed:
+        view = pipeline.stored_analysis(line)
+        assert view is not None and len(view.articles) == len(store.story(line).article_ids)
+    # what a page reads back equals what was computed, table by table (JSON round trip)
+    biggest = max(changed, key=lambda s: len(store.story(s).article_ids))
+    fresh = pipeline._analyse_stored({s.id: s for s in store.stories()}, biggest)
+    view = pipeline.stored_analysis(biggest)
+    for table in (*STORY_TABLES, "articles", "entities", "stories"):
+        assert tuple(getattr(view, table)) == tuple(getattr(fresh, table)), table
+    assert pipeline.stored_analysis("no-such-story") is None

@@ -12,10 +12,11 @@ single-machine `run` calls, so their outputs are equal by construction.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,9 +37,13 @@ from parallax.models import (
     Voice,
 )
 from parallax.settings import Settings
-from parallax.store import Store
+
+if TYPE_CHECKING:
+    from parallax.store import Store
 
 STAGES = ("ingest", "annotate", "cluster", "compare", "timeline", "brief")
+# Bump when the analysis code changes what it stores (invalidates the `analyses` table).
+ANALYSIS_VERSION = "analysis-1"
 STORY_TABLES = ("facts", "conflicts", "omissions", "framing", "voices", "timeline", "briefs")
 
 Tick = Callable[[int], None]
@@ -190,6 +195,101 @@ class Pipeline:
             seconds=comparison.seconds,
         )
 
+    # ------------------------------------------------------------ stored analyses
+
+    def ingest_into_store(self, articles: Sequence[Article]) -> list[tuple[str, str]]:
+        """New articles into the store, ready to view: store, annotate, assign to stories, then
+        recompute and store the analysis of each storyline that changed (and only those).
+
+        The one call for `parallax ingest` and the web upload; returns (event, storyline)
+        per article, as `assign`.
+        """
+        store = self._need_store()
+        if articles:
+            store.upsert_articles(articles)
+        assignments = self.assign(self.annotate(articles)) if articles else []
+        self.update_stories(dict.fromkeys(line for _event, line in assignments))
+        return assignments
+
+    def update_stories(self, story_ids: Any, force: bool = False) -> list[str]:
+        """Recompute and store the analysis of these storylines (an event id means its
+        storyline) unless the stored one is current; ids no longer in the store are
+        skipped. Returns the storyline ids recomputed."""
+        store = self._need_store()
+        stories = {s.id: s for s in store.stories()}
+        lines = [i for i in dict.fromkeys(self._storyline_id(stories, i) for i in story_ids) if i]
+        done: list[str] = []
+        with self.progress("analyse stories", len(lines)) as tick:
+            for line_id in lines:
+                found = store.get_analysis(line_id)
+                articles = store.articles(list(stories[line_id].article_ids))
+                if force or found is None or found[0] != self.analysis_key(articles):
+                    self._analyse_stored(stories, line_id)
+                    done.append(line_id)
+                tick(1)
+        return done
+
+    def stored_analysis(self, story_id: str) -> Analysis | None:
+        """The stored analysis of a story's storyline, recomputed (and stored) only when its
+        articles, the settings or the code changed; None for an unknown id."""
+        from parallax.models import from_plain
+
+        store = self._need_store()
+        story = store.story(story_id)
+        line = store.story(story.parent_id) if story and story.parent_id else story
+        if line is None:
+            return None
+        found = store.get_analysis(line.id)
+        if found is not None and found[0] == self.analysis_key(
+            store.articles(list(line.article_ids))
+        ):
+            plain = from_plain(Analysis, found[1])
+            return Analysis(
+                **{
+                    f: (Records(v) if isinstance(v, tuple) and f != "stages" else v)
+                    for f, v in vars(plain).items()
+                }
+            )
+        return self._analyse_stored({s.id: s for s in store.stories()}, line.id)
+
+    def analysis_key(self, articles: Sequence[Article]) -> str:
+        """What a stored analysis depends on: the article set with the metadata a user can
+        change, the settings and the analysis code version."""
+        parts = sorted(
+            f"{a.id}|{a.outlet}|{a.published}|{a.lean or ''}|{a.title}" for a in articles
+        )
+        blob = "\n".join([ANALYSIS_VERSION, repr(self.settings), *parts])
+        return hashlib.sha1(blob.encode("utf-8")).hexdigest()
+
+    def _need_store(self) -> Store:
+        if self.store is None:
+            raise ValueError("stored analyses need a store")
+        return self.store
+
+    @staticmethod
+    def _storyline_id(stories: dict[str, Story], story_id: str) -> str | None:
+        story = stories.get(story_id)
+        if story is None:
+            return None
+        if story.level == "storyline" or not story.parent_id:
+            return story.id
+        return story.parent_id if story.parent_id in stories else None
+
+    def _analyse_stored(self, stories: dict[str, Story], line_id: str) -> Analysis:
+        """analyze_story on a stored storyline and its events; the result is stored."""
+        from parallax.models import to_plain
+
+        store = self._need_store()
+        line = stories[line_id]
+        events = sorted((s for s in stories.values() if s.parent_id == line_id), key=lambda s: s.id)
+        articles = store.articles(list(line.article_ids))
+        members = self.annotate(articles)
+        part = self.analyze_story(members, [line, *events])
+        base = {"articles": Records(articles), "problems": Records(), "stages": ("ingest",)}
+        analysis = merge_story_analyses(base, [line, *events], [part])
+        store.put_analysis(line_id, self.analysis_key(articles), to_plain(analysis))
+        return analysis
+
     # ------------------------------------------------------------ end to end
 
     def story_groups(
@@ -265,5 +365,7 @@ def analyze(
     progress: Progress = no_progress,
 ) -> Analysis:
     """`parallax.analyze`: ingest, annotate, cluster and compare the articles under `paths`."""
+    from parallax.store import Store
+
     store = Store(db) if db else None
     return Pipeline(settings, store, progress).analyze(paths, sidecar=sidecar, ratings=ratings)

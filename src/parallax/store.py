@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import json
 import re
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,18 @@ story_articles_table = sa.Table(
     metadata,
     sa.Column("story_id", sa.String(64), primary_key=True),
     sa.Column("article_id", sa.String(32), primary_key=True),
+)
+
+# One stored analysis per storyline (runner.Pipeline.update_stories): the web's story
+# pages read it instead of analysing at view time. `key` names the article set, the
+# settings and the code version it was computed from; a different key means stale.
+analyses_table = sa.Table(
+    "analyses",
+    metadata,
+    sa.Column("story_id", sa.String(64), primary_key=True),
+    sa.Column("key", sa.String(64), nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),  # zlib-compressed Analysis JSON
+    sa.Column("updated_at", sa.DateTime, nullable=False),
 )
 
 
@@ -443,6 +456,30 @@ class Store:
                 sa.select(stories_table.c.data).where(stories_table.c.id == story_id)
             ).first()
         return from_plain(Story, row.data) if row else None
+
+    # ------------------------------------------------------------ stored analyses
+    def put_analysis(self, story_id: str, key: str, data: dict[str, Any]) -> None:
+        """Store one storyline's analysis (plain JSON dict) under its article-set key."""
+        blob = zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 6)
+        with self.engine.begin() as conn:
+            conn.execute(analyses_table.delete().where(analyses_table.c.story_id == story_id))
+            conn.execute(
+                analyses_table.insert().values(
+                    story_id=story_id, key=key, data=blob, updated_at=_now()
+                )
+            )
+
+    def get_analysis(self, story_id: str) -> tuple[str, dict[str, Any]] | None:
+        """(key, plain analysis) stored for a storyline, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(analyses_table.c.key, analyses_table.c.data).where(
+                    analyses_table.c.story_id == story_id
+                )
+            ).first()
+        if row is None:
+            return None
+        return str(row.key), json.loads(zlib.decompress(row.data).decode("utf-8"))
 
 
 def _text(value: Any) -> Any:

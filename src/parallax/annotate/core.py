@@ -111,7 +111,13 @@ def annotate(
         progress(len(done))
     todo = list({a.id: a for a in articles if a.id not in done}.values())
     fresh: list[AnnotatedArticle] = []
-    docs = parse_texts([a.text for a in todo], cfg.batch_size, cfg.n_process)
+    docs = parse_texts(
+        [a.text for a in todo],
+        cfg.batch_size,
+        cfg.n_process,
+        cfg.max_chunk_chars,
+        cfg.min_per_process,
+    )
     for article, doc in zip(todo, docs, strict=True):
         try:
             ann = annotate_doc(doc, article, hint, cfg.quotes)

@@ -13,8 +13,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from parallax.runner import Pipeline
-
 app = typer.Typer(
     help="Parallax: one news story from every side.",
     no_args_is_help=True,
@@ -215,8 +213,11 @@ def ingest(
     if not result.articles:
         fail("no usable articles in the input")
     if annotate:
+        from parallax.runner import Pipeline  # lazy: `parallax --help` loads no stage
+
         pipeline = Pipeline(load_config(config), store, progress)
-        assignments = pipeline.assign(pipeline.annotate(result.articles))
+        # annotate + assign + store the analysis of each storyline that changed
+        assignments = pipeline.ingest_into_store(result.articles)
         if not quiet:
             events = {event for event, _storyline in assignments}
             out.print(f"assigned {len(assignments)} article(s) to {len(events)} event(s)")
@@ -248,6 +249,8 @@ def annotate_cmd(
     articles = store.articles()
     if not articles:
         fail(f"{db}: the store has no articles; run `parallax ingest PATH --db {db}` first")
+    from parallax.runner import Pipeline
+
     annotated = Pipeline(load_config(config), store, progress_factory(quiet)).annotate(articles)
     if not quiet:
         table = Table(title=f"annotated {len(annotated)} articles")

@@ -46,7 +46,9 @@ def assign_store(store: Store) -> list[Story]:
     articles = store.articles()
     if articles:
         pipeline = Pipeline(Settings(), store)
-        pipeline.assign(pipeline.annotate(articles))
+        assignments = pipeline.assign(pipeline.annotate(articles))
+        # store the analysis of each storyline that changed, so its page opens at once
+        pipeline.update_stories(dict.fromkeys(line for _event, line in assignments))
     return store.stories()
 
 
@@ -229,8 +231,13 @@ def create_app(
         return story
 
     def story_analysis(story: Story) -> tuple[tuple[Any, ...], Analysis]:
-        articles = store.articles(list(story.article_ids))
-        return _key(articles), cache.entry(articles, store)["analysis"]
+        """The stored analysis of the story's storyline (computed at ingest/upload; recomputed
+        here only if it is missing or stale); an event page shows its storyline's."""
+        analysis = Pipeline(Settings(), store).stored_analysis(story.id)
+        if analysis is None:  # not a stored story: analyse the article set (cached in memory)
+            articles = store.articles(list(story.article_ids))
+            return _key(articles), cache.entry(articles, store)["analysis"]
+        return _key(analysis.articles), analysis
 
     def story_rows() -> list[dict[str, Any]]:
         stories = store.stories()

@@ -14,6 +14,7 @@ import datetime as dt
 import itertools
 import json
 import os
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -131,10 +132,8 @@ def annotate_articles(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]
         for start in range(0, len(records), ANNOTATE_CHUNK):
             articles = [row_to_article(r) for r in records[start : start + ANNOTATE_CHUNK]]
             annotated = pipeline.annotate(articles)
-            if threads > 0:
-                import torch  # one task per core: keep torch from oversubscribing it
-
-                torch.set_num_threads(threads)
+            if threads > 0 and "torch" in sys.modules:  # only when the torch encoder runs
+                sys.modules["torch"].set_num_threads(threads)
             docs = pipeline.cluster_docs(annotated)
             vectors = [d.vector for d in docs]
             loads, chunk = model_loads(), next(_CHUNKS)
