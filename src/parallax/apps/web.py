@@ -251,10 +251,12 @@ def create_app(
         rows.sort(key=lambda r: str(r["story"].date_end or ""), reverse=True)  # type: ignore[attr-defined]
         return rows
 
-    def recluster() -> int:
+    def add_to_stories(articles: Sequence[Article]) -> int:
+        """The runner's incremental path (as `parallax ingest`): only changed stories recomputed."""
+        Pipeline(Settings(), store).ingest_into_store(articles)
         pages.clear()
         api_pages.clear()
-        return len(assign_store(store))
+        return len(store.stories())
 
     def ingest_upload(
         articles_in: Sequence[ArticleIn], urls: Sequence[str]
@@ -307,7 +309,8 @@ def create_app(
             unstored: list[Any] = []
             new, known = store.upsert_articles(found, unstored)
             problems.extend(f"{p.source}: {p.reason}" for p in unstored)
-            stories = recluster()
+            failed = {p.source for p in unstored}
+            stories = add_to_stories([a for a in found if a.source not in failed])
         return {
             "added": new,
             "already_known": known,
