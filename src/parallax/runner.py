@@ -147,12 +147,16 @@ class Pipeline:
         from parallax.annotate import resolve_entities, sentence_vectors
         from parallax.brief import build_briefs, build_timeline
         from parallax.compare import compare
+        from parallax.stories.syndication import source_keys
 
         resolved, entities = resolve_entities(members)
+        sources = source_keys([a.article for a in resolved], self.settings.brief)
         storyline = next((s for s in stories if s.level == "storyline"), None)
         events = [list(s.article_ids) for s in stories if s.level == "event"]
         vectors = sentence_vectors(resolved, store=self.store)
-        comparison = compare(resolved, vectors, events=events or None, settings=self.settings)
+        comparison = compare(
+            resolved, vectors, events=events or None, settings=self.settings, sources=sources
+        )
         timeline = build_timeline(resolved)
         partial = Analysis(
             articles=Records(a.article for a in resolved),
@@ -177,7 +181,7 @@ class Pipeline:
             framing=tuple(comparison.framing),
             voices=tuple(comparison.voices),
             timeline=tuple(timeline),
-            briefs=tuple(build_briefs(partial)),
+            briefs=tuple(build_briefs(partial, self.settings.brief, sources)),
             claims=tuple(comparison.claims),
             seconds=comparison.seconds,
         )
