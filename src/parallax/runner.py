@@ -85,6 +85,7 @@ class Pipeline:
         self.settings = settings or Settings()
         self.store = store
         self.progress = progress
+        self.vectors: dict[str, np.ndarray] = {}  # article embeddings clustering used
 
     # ------------------------------------------------------------ stages
 
@@ -119,7 +120,21 @@ class Pipeline:
         """What story clustering reads about each article (entities, date, vector, title)."""
         from parallax.stories import docs_from_annotated
 
-        return docs_from_annotated(annotated, self.article_vectors(annotated))
+        vectors = self.article_vectors(annotated)
+        self.vectors.update(zip((a.id for a in annotated), vectors, strict=True))
+        return docs_from_annotated(annotated, vectors)
+
+    def why_grouped(self, analysis: Analysis) -> dict[str, Any]:
+        """Per story, the shared entities, title words, dates and embedding similarity that
+        grouped its articles (brief/why.py), for the report and `stories show --why`."""
+        from parallax.brief.why import why_grouped
+
+        missing = [a for a in analysis.annotated if a.id not in self.vectors]
+        if missing:
+            self.vectors.update(
+                zip((a.id for a in missing), self.article_vectors(missing), strict=True)
+            )
+        return {s.id: why_grouped(s, analysis.annotated, self.vectors) for s in analysis.stories}
 
     def cluster(self, annotated: Sequence[AnnotatedArticle]) -> list[Story]:
         """Batch clustering of these articles into storylines and events."""

@@ -475,12 +475,27 @@ def _key_terms(titles: list[str], skip: set[str]) -> str:
     return ", ".join(first[w][2] for w in sorted(ranked, key=lambda w: first[w][:2]))
 
 
+def _label_entities(names: tuple[str, ...], titles: list[str]) -> list[str]:
+    """The most salient names, preferring those the titles use; one form per name
+    ("China" and "Chinese" are one)."""
+    in_title = [n for n in names if any(n.lower() in t.lower() for t in titles)]
+    out: list[str] = []
+    for name in [*in_title, *(n for n in names if n not in in_title)]:
+        stem = name.lower()[:4]
+        if any(o.lower()[:4] == stem and " " not in o + name for o in out):
+            continue
+        out.append(name)
+        if len(out) == LABEL_ENTITIES:
+            break
+    return out
+
+
 def _label(state: _State, names: tuple[str, ...]) -> str:
     """A neutral label from what the members share: the most salient entities, then the
     longest phrase two or more titles share (else the title words most members use).
     Never one outlet's headline: a label equal to a member title is rebuilt from terms."""
     titles = [t for _, t in state.titles if t]
-    entities = list(names[:LABEL_ENTITIES])
+    entities = _label_entities(names, titles)
     skip = {w.lower() for n in entities for w in _title_words(n)}
     phrase = _shared_phrase(titles) if len(titles) > 1 else ""
     if phrase and all(w.lower() in skip for w in _title_words(phrase)):
