@@ -173,7 +173,7 @@ def _conflict_rows(analysis: Analysis, marks: _Marks, by_id: dict[str, Article])
         title = f"{row.kind}: {'; '.join(row.reasons)}"
         sides = []
         for side in (row.side_a, row.side_b):
-            entries = []
+            entries: list[dict[str, Any]] = []
             for x in side:
                 art = by_id.get(x.span.article_id)
                 entries.append(
@@ -212,8 +212,8 @@ def _story_sections(
 
     lines = [s for s in analysis.stories if s.level == "storyline"]
     if not lines:
-        ids = tuple(a.id for a in analysis.articles)
-        lines = [Story("all", "storyline", "All articles", ids, (), None, None)]
+        every = tuple(a.id for a in analysis.articles)
+        lines = [Story("all", "storyline", "All articles", every, (), None, None)]
     out = []
     for n, story in enumerate(sorted(lines, key=lambda s: (-len(s.article_ids), s.label))):
         ids = set(story.article_ids)
@@ -324,21 +324,21 @@ def build_view(analysis: Analysis, why: dict[str, Any] | None = None) -> dict[st
         framing.append({"f": fr, "label": label, "terms": terms, "title": title})
     sides = sorted({v.side for v in analysis.voices})
     groups, keys = _outlet_groups(analysis)
-    view: dict[str, Any] = {
+    shared: dict[str, Any] = {
         "conflicts_grouped": _conflict_rows(analysis, marks, by_id),
         "article_index": {v.article.id: n + 1 for n, v in enumerate(articles)},
         "briefs": briefs,
         "timeline": timeline,
         "outlet_groups": groups,
     }
-    stories_view = _story_sections(analysis, view, why)
+    stories_view = _story_sections(analysis, shared, why)
     # Marks added for grouped rows must reach the article bodies: highlight after them.
     for av in articles:
         av.marks = marks.by_article.get(av.article.id, [])
         av.html = highlight(av.article.text, av.marks)
     dated = [a.published for a in analysis.articles if a.published]
     return {
-        "conflicts_grouped": view["conflicts_grouped"],
+        "conflicts_grouped": shared["conflicts_grouped"],
         "stories": stories_view,
         "source_keys": keys,
         "copies": {k: v for k, v in keys.items() if k != v},
