@@ -250,6 +250,8 @@ def ingest(
     from parallax.ingest.core import ingest_paths
     from parallax.store import Store, StoreError
 
+    if quiet:
+        silence_third_party()
     check_paths(paths)
     progress = progress_factory(quiet)
     with progress("ingest", 0) as tick:
@@ -287,6 +289,8 @@ def annotate_cmd(
     """Annotate stored articles (sentences, entities, quotes, dates, numbers, embeddings)."""
     from parallax.store import Store, StoreError
 
+    if quiet:
+        silence_third_party()
     try:
         store = Store(db)
     except StoreError as exc:
