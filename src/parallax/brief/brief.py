@@ -712,15 +712,17 @@ def _check_template(
             name = _surname(spk)
             if name and not any(name in a.text for a in by_label.get(who, [])):
                 problems.append(f"{who} never names {spk}")
+    elif s.kind in ("only", "omission") and len(s.outlets) != 1:
+        problems.append("names no single outlet")
     elif s.kind == "only":
-        (outlet,) = s.outlets
+        outlet = s.outlets[0]
         if not any(_in(frags[0], t) for t in cited.get(outlet, [])):
             problems.append(f"{outlet} is not cited for what only it reports")
         for label, arts in by_unit.items():
             if label != outlet and any(reports(a, frags[0], p.omission_overlap) for a in arts):
                 problems.append(f"{label} reports it too")
     elif s.kind == "omission":
-        (outlet,) = s.outlets
+        outlet = s.outlets[0]
         if any(reports(a, frags[0], p.omission_overlap) for a in by_unit.get(outlet, [])):
             problems.append(f"{outlet} does report {frags[0][:40]!r}")
         if outlet in cited:
