@@ -94,3 +94,23 @@ def test_console_script_help_runs_in_a_subprocess():
     assert proc.returncode == 0
     for cmd in ("analyze", "ingest", "stories", "eval"):
         assert cmd in proc.stdout
+
+
+def test_stories_show_why_and_outlet_filter(tmp_path: Path, corpus_dir: Path):
+    db = tmp_path / "p.db"
+    result = runner.invoke(app, ["ingest", str(corpus_dir), "--db", str(db), "-q"])
+    assert result.exit_code == 0, result.output
+    listed = runner.invoke(app, ["stories", "list", "--db", str(db), "--outlet", "nbc news"])
+    assert listed.exit_code == 0 and "storyline" in listed.output
+    none = runner.invoke(app, ["stories", "list", "--db", str(db), "--outlet", "Nowhere Gazette"])
+    assert "no stories with an article from Nowhere Gazette" in none.output
+    from parallax.store import Store
+
+    story = max(Store(db).stories("storyline"), key=lambda s: len(s.article_ids))
+    shown = runner.invoke(
+        app, ["stories", "show", story.id, "--db", str(db), "--why", "--outlet", "NBC News"]
+    )
+    assert shown.exit_code == 0, shown.output
+    assert "why grouped: shared names:" in shown.output and "text similarity" in shown.output
+    articles = [line for line in shown.output.splitlines() if line.startswith("  - ")]
+    assert articles and all(line.startswith("  - NBC News:") for line in articles)

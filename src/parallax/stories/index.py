@@ -471,7 +471,9 @@ def _key_terms(titles: list[str], skip: set[str]) -> str:
             if low not in {w.lower() for w in _title_words(title)[:w_i]}:
                 counts[low] += 1
             first.setdefault(low, (t_i, w_i, word))
-    ranked = sorted(counts, key=lambda w: (-counts[w], -len(w), first[w][:2]))[:LABEL_TERMS]
+    shared = [w for w in counts if counts[w] >= 2]
+    pool = shared if shared and len(titles) > 1 else list(counts)
+    ranked = sorted(pool, key=lambda w: (-counts[w], -len(w), first[w][:2]))[:LABEL_TERMS]
     return ", ".join(first[w][2] for w in sorted(ranked, key=lambda w: first[w][:2]))
 
 
