@@ -341,16 +341,26 @@ def _story_facts(facts: Sequence[Fact], ids: set[str]) -> list[Fact]:
     return out
 
 
-def _bias(texts: list[str]) -> list[float]:
-    """BABE-trained sentence bias from `parallax.compare.framing`; zeros if the model is missing."""
-    if not texts:
+def _bias(ctx: _Context, spans: Sequence[Span]) -> list[float]:
+    """BABE-trained sentence bias (compare/bias_model.py) on the stored parse of each span
+    (never a second spaCy pass); zeros if the model is missing or fails."""
+    if not spans:
         return []
+    docs = []
+    for sp in spans:
+        ann = ctx.annotated.get(sp.article_id)
+        doc = ann.doc if ann is not None else None
+        sub = doc.char_span(sp.start, sp.end, alignment_mode="expand") if doc is not None else None
+        docs.append(sub.as_doc() if sub is not None else None)
+    if any(d is None for d in docs):
+        return [0.0] * len(spans)  # no stored parse: score nothing rather than parse again
     try:
-        from parallax.compare.framing import sentence_bias
+        from parallax.compare.bias_model import sentence_bias
 
-        return [float(x) for x in sentence_bias(texts)]
+        out = sentence_bias([sp.text for sp in spans], docs=docs)
+        return [0.0 if math.isnan(x) else float(x) for x in out]
     except Exception:  # the brief must not fail because the optional scorer did
-        return [0.0] * len(texts)
+        return [0.0] * len(spans)
 
 
 # ---------------------------------------------------------------- lead and agreed facts
@@ -419,8 +429,9 @@ def _lead_and_summary(ctx: _Context, facts: list[Fact]) -> list[BriefSentence]:
     """Lead (own-voice, most supported, most central) then the other agreed facts."""
     shared = [f for f in facts if ctx.n_sources(f.article_ids) >= 2]
     plans = [(f, _candidates(ctx, f)) for f in shared]
-    texts = sorted({sent.text for _, cands in plans for _, sent in cands})
-    bias = dict(zip(texts, _bias(texts), strict=True))
+    by_text = {sent.text: sent for _, cands in plans for _, sent in cands}
+    texts = sorted(by_text)
+    bias = dict(zip(texts, _bias(ctx, [by_text[t] for t in texts]), strict=True))
 
     def own_sources(fact: Fact) -> int:
         return ctx.n_sources(s.article_id for s in fact.support if s.voice == "own")
@@ -486,7 +497,7 @@ def _fallback_lead(ctx: _Context) -> list[BriefSentence]:
                 break
     if not cands:
         return []
-    bias = _bias([c.text for c in cands])
+    bias = _bias(ctx, cands)
     best = min(
         zip(cands, bias, strict=True),
         key=lambda cb: (
