@@ -361,16 +361,20 @@ class TimelineEntry:
 
 @dataclass(frozen=True)
 class BriefSentence:
-    section: Literal["summary", "disagreements", "per_outlet"]
+    section: Literal["lead", "summary", "disagreements", "per_outlet", "voices"]
     text: str
     citations: tuple[Span, ...]
     outlets: tuple[str, ...] = ()
+    # Which template made the line: the support check verifies each one its own way.
+    kind: Literal["extract", "quoted_by", "conflict", "only", "omission", "voices"] = "extract"
 
 
 @dataclass(frozen=True)
 class Brief:
     story_id: str | None
     sentences: tuple[BriefSentence, ...]
+    checked: int = 0  # sentences the support check saw before writing
+    dropped: int = 0  # of those, how many failed it and were left out
 
 
 # ---------------------------------------------------------------- analysis

@@ -92,6 +92,7 @@ class Pipeline:
         self.settings = settings or Settings()
         self.store = store
         self.progress = progress
+        self.vectors: dict[str, np.ndarray] = {}  # article embeddings clustering used
 
     # ------------------------------------------------------------ stages
 
@@ -132,7 +133,21 @@ class Pipeline:
         """What story clustering reads about each article (entities, date, vector, title)."""
         from parallax.stories import docs_from_annotated
 
-        return docs_from_annotated(annotated, self.article_vectors(annotated))
+        vectors = self.article_vectors(annotated)
+        self.vectors.update(zip((a.id for a in annotated), vectors, strict=True))
+        return docs_from_annotated(annotated, vectors)
+
+    def why_grouped(self, analysis: Analysis) -> dict[str, Any]:
+        """Per story, the shared entities, title words, dates and embedding similarity that
+        grouped its articles (brief/why.py), for the report and `stories show --why`."""
+        from parallax.brief.why import why_grouped
+
+        missing = [a for a in analysis.annotated if a.id not in self.vectors]
+        if missing:
+            self.vectors.update(
+                zip((a.id for a in missing), self.article_vectors(missing), strict=True)
+            )
+        return {s.id: why_grouped(s, analysis.annotated, self.vectors) for s in analysis.stories}
 
     def cluster(self, annotated: Sequence[AnnotatedArticle]) -> list[Story]:
         """Batch clustering of these articles into storylines and events."""
@@ -160,12 +175,16 @@ class Pipeline:
         from parallax.annotate import resolve_entities, sentence_vectors
         from parallax.brief import build_briefs, build_timeline
         from parallax.compare import compare
+        from parallax.stories.syndication import source_keys
 
         resolved, entities = resolve_entities(members)
+        sources = source_keys([a.article for a in resolved], self.settings.brief)
         storyline = next((s for s in stories if s.level == "storyline"), None)
         events = [list(s.article_ids) for s in stories if s.level == "event"]
         vectors = sentence_vectors(resolved, store=self.store)
-        comparison = compare(resolved, vectors, events=events or None, settings=self.settings)
+        comparison = compare(
+            resolved, vectors, events=events or None, settings=self.settings, sources=sources
+        )
         timeline = build_timeline(resolved)
         partial = Analysis(
             articles=Records(a.article for a in resolved),
@@ -190,7 +209,7 @@ class Pipeline:
             framing=Records(comparison.framing),
             voices=Records(comparison.voices),
             timeline=Records(timeline),
-            briefs=Records(build_briefs(partial)),
+            briefs=Records(build_briefs(partial, self.settings.brief, sources)),
             claims=Records(comparison.claims),
             seconds=comparison.seconds,
         )

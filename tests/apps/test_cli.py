@@ -13,12 +13,59 @@ from parallax.apps.cli import app
 runner = CliRunner()
 
 
-def test_analyze_writes_json_report(tmp_path: Path, corpus_dir: Path):
-    out = tmp_path / "r.json"
-    result = runner.invoke(app, ["analyze", str(corpus_dir), "-o", str(out), "--quiet"])
-    assert result.exit_code == 0, result.output
-    data = json.loads(out.read_text())
+def test_one_quiet_run_writes_every_output_and_prints_nothing(tmp_path: Path, corpus_dir: Path):
+    """Several -o outputs and --csv from one run; -q leaves stdout and stderr empty,
+    third-party "Loading weights" bars included (a fresh process, so models load here)."""
+    outs = [tmp_path / "r.json", tmp_path / "r.md", tmp_path / "r.html"]
+    args = [sys.executable, "-m", "parallax.apps.cli", "analyze", str(corpus_dir), "-q"]
+    for o in outs:
+        args += ["-o", str(o)]
+    args += ["--csv", str(tmp_path / "tables")]
+    proc = subprocess.run(args, capture_output=True, text=True, env=os.environ.copy())
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "" and proc.stderr == ""
+    data = json.loads(outs[0].read_text())
     assert len(data["articles"]) == 5
+    assert "## Story: " in outs[1].read_text() and "Why these were grouped" in outs[2].read_text()
+    assert {p.name for p in (tmp_path / "tables").iterdir()} >= {
+        "articles.csv",
+        "facts.csv",
+        "conflicts.csv",
+        "stories.csv",
+    }
+    assert len((tmp_path / "tables" / "articles.csv").read_text().splitlines()) >= 6
+
+
+def test_read_commands_refuse_a_missing_database(tmp_path: Path):
+    db = tmp_path / "typo.db"
+    for args in (
+        ["stories", "list", "--db", str(db)],
+        ["stories", "show", "abc", "--db", str(db)],
+        ["serve", "--db", str(db), "--data-dir", str(tmp_path / "d")],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, args
+        assert "no such database" in result.output
+        assert len(result.output.strip().splitlines()) == 1
+        assert not db.exists()
+
+
+def test_empty_folder_says_what_was_looked_for(tmp_path: Path):
+    result = runner.invoke(app, ["analyze", str(tmp_path), "-o", str(tmp_path / "r.json"), "-q"])
+    assert result.exit_code == 1
+    assert "no articles found in" in result.output and "reasons above" not in result.output
+
+
+def test_quiet_switches_off_model_library_bars(monkeypatch):
+    from huggingface_hub.utils import are_progress_bars_disabled
+
+    from parallax.apps.cli import silence_third_party
+
+    for name in ("HF_HUB_DISABLE_PROGRESS_BARS", "TRANSFORMERS_VERBOSITY", "TQDM_DISABLE"):
+        monkeypatch.delenv(name, raising=False)
+    silence_third_party()
+    assert are_progress_bars_disabled()
+    assert os.environ["TRANSFORMERS_VERBOSITY"] == "error"
 
 
 def test_bad_arguments_exit_nonzero_with_one_line(tmp_path: Path):
@@ -47,3 +94,23 @@ def test_console_script_help_runs_in_a_subprocess():
     assert proc.returncode == 0
     for cmd in ("analyze", "ingest", "stories", "eval"):
         assert cmd in proc.stdout
+
+
+def test_stories_show_why_and_outlet_filter(tmp_path: Path, corpus_dir: Path):
+    db = tmp_path / "p.db"
+    result = runner.invoke(app, ["ingest", str(corpus_dir), "--db", str(db), "-q"])
+    assert result.exit_code == 0, result.output
+    listed = runner.invoke(app, ["stories", "list", "--db", str(db), "--outlet", "nbc news"])
+    assert listed.exit_code == 0 and "storyline" in listed.output
+    none = runner.invoke(app, ["stories", "list", "--db", str(db), "--outlet", "Nowhere Gazette"])
+    assert "no stories with an article from Nowhere Gazette" in none.output
+    from parallax.store import Store
+
+    story = max(Store(db).stories("storyline"), key=lambda s: len(s.article_ids))
+    shown = runner.invoke(
+        app, ["stories", "show", story.id, "--db", str(db), "--why", "--outlet", "NBC News"]
+    )
+    assert shown.exit_code == 0, shown.output
+    assert "why grouped: shared names:" in shown.output and "text similarity" in shown.output
+    articles = [line for line in shown.output.splitlines() if line.startswith("  - ")]
+    assert articles and all(line.startswith("  - NBC News:") for line in articles)

@@ -6,8 +6,9 @@ import dataclasses
 
 import pytest
 
-from parallax.brief.brief import check_brief, unsupported_reasons
-from parallax.models import Brief, BriefSentence, Span
+from parallax.brief.brief import _norm, check_brief
+from parallax.models import Brief, BriefSentence
+from parallax.stories.syndication import source_keys
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,17 @@ def demo(demo_articles):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def brief(demo):  # type: ignore[no-untyped-def]
     assert demo.briefs, "pipeline produced no brief"
-    return demo.briefs[0]
+    lines = {s.id for s in demo.stories if s.level == "storyline"}
+    return next(b for b in demo.briefs if b.story_id in lines or b.story_id is None)
+
+
+def _scope(demo, b):  # type: ignore[no-untyped-def]
+    story = next((s for s in demo.stories if s.id == b.story_id), None)
+    return set(story.article_ids) if story else {a.id for a in demo.articles}
+
+
+def _label(art):  # type: ignore[no-untyped-def]
+    return art.outlet if art.outlet != "unknown" else f"unknown outlet (article {art.id[:6]})"
 
 
 def _section(brief, name):  # type: ignore[no-untyped-def]
@@ -28,87 +39,136 @@ def _section(brief, name):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.slow
-def test_demo_brief_is_fully_supported(demo, brief):  # type: ignore[no-untyped-def]
-    assert check_brief(brief, demo.articles) == []
+def test_every_demo_brief_line_passes_the_support_check(demo):  # type: ignore[no-untyped-def]
+    keys = source_keys(list(demo.articles))
+    checked = dropped = 0
     for b in demo.briefs:
-        assert check_brief(b, demo.articles) == []
-    assert all(s.citations and s.outlets for s in brief.sentences)
+        assert check_brief(b, demo.articles, sources=keys, scope=_scope(demo, b)) == []
+        assert all(s.citations and s.outlets for s in b.sentences)
+        checked, dropped = checked + b.checked, dropped + b.dropped
+    assert checked and dropped <= checked
+    print(f"demo: {checked - dropped}/{checked} brief lines passed before dropping")
 
 
 @pytest.mark.slow
-def test_demo_brief_content(demo, brief):  # type: ignore[no-untyped-def]
-    summary = _section(brief, "summary")
-    assert 2 <= len(summary) <= 6
-    assert any("Munich Security Conference" in s.text for s in summary)
-    assert all(len(s.outlets) >= 2 for s in summary)  # shared facts only
-    disagreements = " ".join(s.text for s in _section(brief, "disagreements"))
-    assert "North Carolina" in disagreements and "South Carolina" in disagreements
-    assert "at least three previous incursions" in disagreements
-    assert "at least four previous spy balloon incidents" in disagreements
-    per_outlet = _section(brief, "per_outlet")
-    assert {s.outlets[0] for s in per_outlet} >= {"NBC News", "World Socialist Web Site"}
-    # The summary avoids the WSWS wording the framing stage flags as loaded.
-    assert not any("absurdly" in s.text or "vagrant" in s.text for s in summary)
+def test_demo_brief_has_a_lead_from_several_outlets(demo, brief):  # type: ignore[no-untyped-def]
+    lead = _section(brief, "lead")
+    assert 1 <= len(lead) <= 3
+    for s in lead:
+        assert s.kind == "extract" and len(s.outlets) >= 2
+        assert s.text[0].isupper() and s.text.rstrip("”’\"')")[-1] in ".!?"
+    assert brief.sentences[0].section == "lead"
+    assert all(len(s.outlets) >= 2 for s in _section(brief, "summary"))
+
+
+@pytest.mark.slow
+def test_no_fragment_is_presented_as_a_fact(demo):  # type: ignore[no-untyped-def]
+    for b in demo.briefs:
+        for s in b.sentences:
+            assert "he discussed with Wang”" not in s.text and "Jinping]" not in s.text
+            if s.kind == "extract":
+                assert s.text[0].isupper(), s.text
+                assert s.text.count("“") == s.text.count("”"), s.text
+
+
+@pytest.mark.slow
+def test_quotes_are_credited_only_to_outlets_that_print_them(demo):  # type: ignore[no-untyped-def]
+    """The Wang Yi quote: only outlets whose article contains it are named."""
+    by_label: dict[str, list] = {}
+    for a in demo.articles:
+        by_label.setdefault(_label(a), []).append(a)
+    wang = 0
+    for b in demo.briefs:
+        for s in b.sentences:
+            if s.kind != "quoted_by":
+                continue
+            quote = s.text.split(": “", 1)[1].rstrip(" …").rstrip("”")
+            wang += s.text.startswith("Wang Yi")
+            for outlet in s.outlets:
+                assert any(
+                    _norm(quote).lower() in _norm(a.text).lower() for a in by_label[outlet]
+                ), (outlet, s.text)
+            if s.text.startswith("Wang Yi"):
+                assert "The Epoch Times" not in s.outlets
+    assert wang, "the demo brief should carry Wang Yi's quote"
+
+
+@pytest.mark.slow
+def test_omission_lines_hold_against_the_whole_text(demo):  # type: ignore[no-untyped-def]
+    by_label: dict[str, list] = {}
+    for a in demo.articles:
+        by_label.setdefault(_label(a), []).append(a)
+    for b in demo.briefs:
+        for s in b.sentences:
+            if s.kind == "omission":
+                frag = s.text.split("“", 1)[1].split("”")[0]
+                (outlet,) = s.outlets
+                assert not any(
+                    _norm(frag).lower() in _norm(a.text).lower() for a in by_label[outlet]
+                )
+
+
+@pytest.mark.slow
+def test_no_story_label_is_a_member_headline(demo):  # type: ignore[no-untyped-def]
+    titles = {a.id: a.title.casefold() for a in demo.articles}
+    assert demo.stories
+    for story in demo.stories:
+        assert story.label.strip()
+        assert all(story.label.casefold() != titles[i] for i in story.article_ids), story.label
 
 
 @pytest.mark.slow
 def test_checker_fails_on_doctored_briefs(demo, brief):  # type: ignore[no-untyped-def]
-    summary = _section(brief, "summary")[0]
+    lead = _section(brief, "lead")[0]
     dis = _section(brief, "disagreements")[0]
+    scope = _scope(demo, brief)
 
-    def with_sentence(s: BriefSentence) -> Brief:
-        return Brief(brief.story_id, (s,))
+    def problems(s: BriefSentence) -> list[str]:
+        return check_brief(Brief(brief.story_id, (s,)), demo.articles, scope=scope)
 
-    changed = dataclasses.replace(summary, text=summary.text.replace(" ", " not ", 1))
-    assert check_brief(with_sentence(changed), demo.articles)
-    uncited = dataclasses.replace(summary, citations=())
-    assert "no citation" in check_brief(with_sentence(uncited), demo.articles)[0]
-    fake_span = dataclasses.replace(
-        summary, citations=(dataclasses.replace(summary.citations[0], text="made up"),)
-    )
-    assert "does not match" in check_brief(with_sentence(fake_span), demo.articles)[0]
-    swapped = dataclasses.replace(dis, text=dis.text.replace("North Carolina", "Georgia"))
-    if swapped.text == dis.text:  # the first disagreement is another one: doctor a quote
-        swapped = dataclasses.replace(dis, text=dis.text.replace("“", "“Reportedly ", 1))
-    assert any("quoted" in p for p in check_brief(with_sentence(swapped), demo.articles))
+    assert problems(lead) == [] and problems(dis) == []
+    assert problems(dataclasses.replace(lead, text=lead.text.replace(" ", " not ", 1)))
+    assert "no citation" in problems(dataclasses.replace(lead, citations=()))[0]
+    fake = dataclasses.replace(lead.citations[0], text="made up")
+    assert "does not match" in problems(dataclasses.replace(lead, citations=(fake,)))[0]
+    # A second outlet cited for a sentence it does not carry.
+    other = next(c for c in dis.citations if c.article_id != lead.citations[0].article_id)
+    assert problems(dataclasses.replace(lead, citations=(lead.citations[0], other)))
+    swapped = dataclasses.replace(dis, text=dis.text.replace("“", "“Reportedly ", 1))
+    assert any("quoted" in p or "not cited" in p for p in problems(swapped))
     number = dataclasses.replace(dis, text=dis.text + " About 17 more were seen.")
-    assert any("number 17" in p for p in check_brief(with_sentence(number), demo.articles))
+    assert any("number 17" in p for p in problems(number))
     invented = BriefSentence("summary", "China apologised and paid compensation.", dis.citations)
-    assert check_brief(with_sentence(invented), demo.articles)
+    assert problems(invented)
 
 
-SRC = [
-    Span(
-        "a",
-        0,
-        95,
-        "Ned Price said the balloon was shot down on February 4 over South Carolina by a US fighter jet.",
+@pytest.mark.slow
+def test_checker_catches_false_credit_and_false_omission(demo, brief):  # type: ignore[no-untyped-def]
+    scope = _scope(demo, brief)
+    arts = {a.id: a for a in demo.articles if a.id in scope}
+
+    def problems(s: BriefSentence) -> list[str]:
+        return check_brief(Brief(brief.story_id, (s,)), demo.articles, scope=scope)
+
+    nbc = next(a for a in arts.values() if a.outlet == "NBC News")
+    epoch = next(a for a in arts.values() if a.outlet == "The Epoch Times")
+    start = nbc.text.index("There are so many balloons")
+    quote = nbc.span(start, start + 60)
+    text = f"Wang Yi, as quoted by NBC News, The Epoch Times: “{quote.text}”"
+    epoch_span = epoch.span(0, 80)
+    false_credit = BriefSentence(
+        "summary", text, (quote, epoch_span), ("NBC News", "The Epoch Times"), "quoted_by"
     )
-]
-
-
-def test_rewrite_checker_accepts_supported_paraphrase():
-    ok = "A US fighter jet shot down the balloon over South Carolina on February 4, Ned Price said."
-    assert unsupported_reasons(ok, SRC) == []
-
-
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [
-        ("A US fighter jet shot the balloon down on February 5, Ned Price said.", "number 5"),
-        ("Ned Price said the balloon was shot down over North Carolina on February 4.", "North"),
-        ("China apologised and promised compensation for the balloon.", "China"),
-        ("The balloon drifted harmlessly before officials decided to wait and see.", "words"),
-    ],
-)
-def test_rewrite_checker_rejects_unsupported_sentences(text: str, reason: str):
-    reasons = unsupported_reasons(text, SRC)
-    assert reasons and any(reason in r for r in reasons), reasons
-
-
-def test_llm_rewrite_is_off_without_url(monkeypatch):
-    from parallax.brief.brief import rewrite_with_llm
-
-    monkeypatch.delenv("PARALLAX_LLM_URL", raising=False)
-    b = Brief(None, (BriefSentence("summary", SRC[0].text, tuple(SRC), ("X",)),))
-    assert rewrite_with_llm(b) is b
+    assert any("does not print" in p for p in problems(false_credit))
+    ok = BriefSentence(
+        "summary", text.replace(", The Epoch Times", ""), (quote,), ("NBC News",), "quoted_by"
+    )
+    assert problems(ok) == []
+    omission = BriefSentence(
+        "per_outlet",
+        f"NBC News does not report “{quote.text}”, which others report.",
+        (quote,),
+        ("NBC News",),
+        "omission",
+    )
+    assert any("does report" in p for p in problems(omission))

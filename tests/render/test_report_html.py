@@ -41,9 +41,11 @@ def demo(demo_articles):  # type: ignore[no-untyped-def]
 def test_demo_report_shows_every_section(demo):  # type: ignore[no-untyped-def]
     html = render_html(demo)
     for heading in (
-        "Coverage by outlet",
-        "Coverage by political lean",
+        "Outlets:",
+        "Political lean:",
         "Neutral brief",
+        "What happened",
+        "Why these were grouped",
         "Where outlets disagree",
         "What each outlet adds or leaves out",
         "Timeline",
@@ -55,11 +57,14 @@ def test_demo_report_shows_every_section(demo):  # type: ignore[no-untyped-def]
     assert "Feb 4, 2023" in html and "Feb 18, 2023" in html and "date uncertain" in html
     assert "unknown: 5" in html  # no ratings file: every lean is unknown
     assert "<svg" in html and "Antony Blinken" in html
-    assert html.count('class="conflict"') == len(demo.conflicts)
-    # each contradiction's two marks exist in the article bodies
-    for a_mark, b_mark in re.findall(r'data-a="(m\d+)" data-b="(m\d+)"', html):
-        assert re.search(rf'data-m="[^"]*\b{a_mark}\b', html)
-        assert re.search(rf'data-m="[^"]*\b{b_mark}\b', html)
+    # grouped rows: fewer rows than pairwise conflicts, every conflict in one row
+    rows = re.findall(r'class="conflict" id="[^"]+" data-marks="([^"]+)"', html)
+    assert 0 < len(rows) <= len(demo.conflicts)
+    # every side of every row is marked in the article bodies
+    for marks in rows:
+        assert len(marks.split()) >= 2
+        for mark in marks.split():
+            assert re.search(rf'data-m="[^"]*\b{mark}\b', html)
     assert 'class="hl-loaded"' in html and "hl-quote" in html
 
 
@@ -72,10 +77,31 @@ def test_demo_report_is_self_contained(demo):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.slow
+def test_csp_allows_only_the_reports_own_blocks(demo):  # type: ignore[no-untyped-def]
+    import base64
+    import hashlib
+
+    html = render_html(demo)
+    import html as html_lib
+
+    found = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)
+    assert found
+    csp = html_lib.unescape(found.group(1))
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert ' style="' not in html  # inline style attributes would need 'unsafe-inline'
+    for tag, directive in (("style", "style-src"), ("script", "script-src")):
+        blocks = re.findall(rf"<{tag}>(.*?)</{tag}>", html, re.S)
+        assert len(blocks) == 1
+        digest = base64.b64encode(hashlib.sha256(blocks[0].encode()).digest()).decode()
+        assert f"{directive} 'sha256-{digest}'" in csp
+
+
+@pytest.mark.slow
 def test_demo_markdown_has_the_same_content(demo):  # type: ignore[no-untyped-def]
     md = render_markdown(demo)
-    assert "## Neutral brief" in md and "### Where outlets disagree" in md
-    assert "**2023-02-05 – 2023-02-06**" in md and "## Timeline" in md
+    assert "### Neutral brief" in md and "#### Where outlets disagree" in md
+    assert "#### What happened" in md and "Why these were grouped" in md
+    assert "**2023-02-05 – 2023-02-06**" in md and "### Timeline" in md
     assert "North Carolina" in md and "South Carolina" in md
 
 
@@ -163,3 +189,36 @@ def test_omissions_are_judged_within_an_event(demo):  # type: ignore[no-untyped-
     assert all(o.outlet != "The Epoch Times" for o in demo.omissions)
     wsws = [o for o in demo.omissions if o.outlet == "World Socialist Web Site"]
     assert any("no apology" in o.fact_text for o in wsws)
+
+
+def test_markdown_tables_and_links_stay_inert():
+    text = "The council met and voted on the plan for buses today. " * 8
+    art = article_from_text(text, source="<md>")
+    art = dataclasses.replace(
+        art, outlet="Pipe | Outlet", byline="[click](javascript:alert(1))", title="A | B"
+    )
+    md = render_markdown(Analysis(articles=Records([art])))
+    row = next(line for line in md.splitlines() if line.startswith("| 1 | Pipe"))
+    assert len(re.split(r"(?<!\\)\|", row)) == 9  # the table's own 7 cells only
+    assert not re.search(r"(?<!\\)\]\(javascript:", md) and "\\[click\\]" in md
+
+
+def test_many_stories_get_a_table_of_contents_and_collapsed_sections():
+    from parallax.models import Story
+
+    arts, stories = [], []
+    for n in range(12):
+        text = f"Story {n} happened in town {n}. " + "The council met and voted on buses. " * 8
+        art = article_from_text(text, source=f"<s{n}>")
+        arts.append(dataclasses.replace(art, title=f"Headline number {n}"))
+        day = dt.date(2023, 2, 1 + n)
+        stories.append(Story(f"s{n}", "storyline", f"Label {n}", (art.id,), ("X",), day, day))
+    analysis = Analysis(articles=Records(arts), stories=Records(stories))
+    html = render_html(analysis)
+    toc = re.findall(r'<a class="toc-link" href="#(story-\d+)">', html)
+    assert len(toc) == 12
+    for anchor in toc:
+        assert f'<details class="story" id="{anchor}">' in html  # collapsed
+    assert html.count("2023-02-") < 80  # compact header: no list of every date range
+    md = render_markdown(analysis)
+    assert md.count("](#story-") == 12 and md.count("## Story: ") == 12

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 app = typer.Typer(
@@ -44,7 +45,6 @@ def safe_text(value: object) -> str:
     control, bidi and surrogate characters shown as visible escapes (so a newline or an
     escape code in a file name cannot split the line or drive the terminal), and Rich markup
     escaped (so "[red]evil.txt" prints as written and "/]" cannot raise MarkupError)."""
-    from rich.markup import escape
 
     text = _UNPRINTABLE.sub(
         lambda m: m.group().encode("unicode_escape").decode("ascii"), str(value)
@@ -83,6 +83,38 @@ def progress_factory(quiet: bool) -> Callable[[str, int], Any]:
     return bar
 
 
+def silence_third_party() -> None:
+    """-q: no progress bars or info logs from model libraries (the sentence-transformers
+    "Loading weights" bar is transformers' tqdm, switched off through huggingface_hub's
+    setting, which is read when those libraries are imported; set it before, and switch
+    off bars of libraries already loaded)."""
+    import logging
+    import os
+
+    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
+    os.environ["TRANSFORMERS_VERBOSITY"] = "error"
+    os.environ["TRANSFORMERS_NO_ADVISORY_WARNINGS"] = "1"
+    os.environ["TQDM_DISABLE"] = "1"
+    logging.getLogger().setLevel(logging.ERROR)
+    for name in ("transformers", "sentence_transformers", "huggingface_hub", "parallax"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    if "huggingface_hub" in sys.modules:
+        from huggingface_hub.utils import disable_progress_bars
+
+        disable_progress_bars()
+    if "transformers" in sys.modules:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+
+
+def require_db(db: Path) -> None:
+    """Read commands never create a store: a missing file is a one-line error."""
+    if "://" not in str(db) and not db.is_file():
+        fail(f"{db}: no such database (create one with `parallax ingest PATH --db {db}`)", 2)
+
+
 def report_problems(problems: Any, quiet: bool) -> None:
     for p in problems:
         tag = "skipped" if p.skipped else "warning"
@@ -110,6 +142,33 @@ def check_paths(paths: list[Path]) -> None:
         fail(f"{paths[0]}: no such file or folder", 2)
 
 
+OutletOpt = Annotated[
+    list[str] | None,
+    typer.Option("--outlet", help="Only articles (or stories) from this outlet; repeatable."),
+]
+
+
+def outlet_match(outlet: str, wanted: list[str] | None) -> bool:
+    return not wanted or outlet.casefold() in {w.casefold() for w in wanted}
+
+
+def check_outputs(outputs: list[Path]) -> None:
+    from parallax.render.report import FORMATS
+
+    for output in outputs:
+        if output.suffix.lower() not in FORMATS:
+            fail(f"{output}: unknown report format '{output.suffix}' (use .html, .md or .json)", 2)
+        if not output.parent.exists():
+            fail(f"{output}: folder {output.parent} does not exist", 2)
+
+
+def no_articles_message(paths: list[Path], problems: Any) -> str:
+    if problems:
+        return "no usable articles in the input (every file was skipped; reasons above)"
+    where = ", ".join(str(p) for p in paths)
+    return f"no articles found in {where} (looked for .txt, .html, .jsonl and .json files)"
+
+
 @app.command()
 def analyze(
     paths: Annotated[
@@ -117,8 +176,14 @@ def analyze(
         typer.Argument(help="Files or folders of articles (.txt, .html, .jsonl, .json)."),
     ],
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Report file: .html, .md or .json.")
-    ] = Path("report.html"),
+        list[Path] | None,
+        typer.Option(
+            "--output", "-o", help="Report file: .html, .md or .json; repeat for several."
+        ),
+    ] = None,
+    csv_dir: Annotated[
+        Path | None, typer.Option("--csv", help="Also write each table as CSV into this folder.")
+    ] = None,
     db: Annotated[
         Path | None, typer.Option("--db", help="Also keep articles and annotations in this store.")
     ] = None,
@@ -128,35 +193,48 @@ def analyze(
     ratings: Annotated[
         Path | None, typer.Option(help="CSV outlet,lean with political lean ratings.")
     ] = None,
+    outlet: OutletOpt = None,
     config: ConfigOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Analyse a set of articles end to end and write a report."""
-    from parallax.render.report import write_report
-    from parallax.runner import analyze as run_analysis
+    """Analyse a set of articles end to end and write one or more reports from one run."""
+    from parallax.render.report import write_csv, write_report
+    from parallax.runner import Pipeline
+    from parallax.store import Store, StoreError
 
+    if quiet:
+        silence_third_party()
+    outputs = output or [Path("report.html")]
     check_paths(paths)
-    if output.suffix.lower() not in (".html", ".htm", ".md", ".markdown", ".json"):
-        fail(f"{output}: unknown report format '{output.suffix}' (use .html, .md or .json)", 2)
-    if not output.parent.exists():
-        fail(f"{output}: folder {output.parent} does not exist", 2)
-    analysis = run_analysis(
-        paths,
-        db=db,
-        sidecar=sidecar,
-        ratings=ratings,
-        settings=load_config(config),
-        progress=progress_factory(quiet),
-    )
-    report_problems(analysis.problems, quiet)
-    if not analysis.articles:
-        fail("no usable articles in the input (see the reasons above)")
-    write_report(analysis, output)
+    check_outputs(outputs)
+    settings = load_config(config)
+    store = None
+    if db is not None:
+        try:
+            store = Store(db)
+        except StoreError as exc:
+            fail(str(exc))
+    pipeline = Pipeline(settings, store, progress_factory(quiet))
+    ingested = pipeline.ingest(paths, sidecar=sidecar, ratings=ratings)
+    report_problems(ingested.problems, quiet)
+    articles = [a for a in ingested.articles if outlet_match(a.outlet, outlet)]
+    if not ingested.articles:
+        fail(no_articles_message(paths, ingested.problems))
+    if not articles:
+        fail(f"no article from outlet {', '.join(outlet or [])} in the input")
+    analysis = pipeline.run(articles, ingested.problems)
+    why = pipeline.why_grouped(analysis)
+    with pipeline.progress("report", len(outputs) + bool(csv_dir)) as tick:
+        for path in outputs:
+            write_report(analysis, path, why)
+            tick(1)
+        if csv_dir is not None:
+            write_csv(analysis, csv_dir)
+            tick(1)
     if not quiet:
         summary(analysis)
-        out.print(
-            f"wrote [bold]{safe_text(output)}[/] ({', '.join(analysis.stages)})", highlight=False
-        )
+        written = [str(p) for p in outputs] + ([f"{csv_dir}/*.csv"] if csv_dir else [])
+        out.print("wrote " + ", ".join(safe_text(w) for w in written), highlight=False)
 
 
 def summary(analysis: Any) -> None:
@@ -195,6 +273,8 @@ def ingest(
     from parallax.ingest.core import ingest_paths
     from parallax.store import Store, StoreError
 
+    if quiet:
+        silence_third_party()
     check_paths(paths)
     progress = progress_factory(quiet)
     with progress("ingest", 0) as tick:
@@ -211,7 +291,7 @@ def ingest(
             f"{store.count_articles()} articles"
         )
     if not result.articles:
-        fail("no usable articles in the input")
+        fail(no_articles_message(paths, result.problems))
     if annotate:
         from parallax.runner import Pipeline  # lazy: `parallax --help` loads no stage
 
@@ -235,6 +315,8 @@ def annotate_cmd(
     """Annotate stored articles (sentences, entities, quotes, dates, numbers, embeddings)."""
     from parallax.store import Store, StoreError
 
+    if quiet:
+        silence_third_party()
     try:
         store = Store(db)
     except StoreError as exc:
@@ -269,17 +351,21 @@ def annotate_cmd(
 
 
 @stories_app.command("list")
-def stories_list(db: DbOpt = Path("parallax.db")) -> None:
+def stories_list(db: DbOpt = Path("parallax.db"), outlet: OutletOpt = None) -> None:
     """List storylines and their events."""
     from parallax.store import Store, StoreError
 
+    require_db(db)
     try:
         store = Store(db)
     except StoreError as exc:
         fail(str(exc))
-    stories = store.stories()
+    stories = [s for s in store.stories() if any(outlet_match(o, outlet) for o in s.outlets)]
     if not stories:
-        out.print("no stories yet: run `parallax ingest PATH` first")
+        if outlet:
+            out.print(f"no stories with an article from {', '.join(outlet)}", markup=False)
+        else:
+            out.print("no stories yet: run `parallax ingest PATH` first", markup=False)
         return
     table = Table()
     for col in ("id", "level", "label", "articles", "outlets", "dates"):
@@ -300,10 +386,20 @@ def stories_list(db: DbOpt = Path("parallax.db")) -> None:
 
 
 @stories_app.command("show")
-def stories_show(story_id: str, db: DbOpt = Path("parallax.db")) -> None:
-    """Show one story: its events and articles."""
+def stories_show(
+    story_id: str,
+    db: DbOpt = Path("parallax.db"),
+    why: Annotated[
+        bool, typer.Option("--why", help="Why these articles were grouped (shared signals).")
+    ] = False,
+    outlet: OutletOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Show one story: its events and articles (and, with --why, what they share)."""
+    from parallax.runner import Pipeline
     from parallax.store import Store, StoreError
 
+    require_db(db)
     try:
         store = Store(db)
     except StoreError as exc:
@@ -312,17 +408,30 @@ def stories_show(story_id: str, db: DbOpt = Path("parallax.db")) -> None:
     if story is None:
         fail(f"no story with id {story_id!r} in {db}")
     assert story is not None
-    out.print(
-        f"[bold]{safe_text(story.label)}[/] ({story.level}, {story.date_start or '?'} – {story.date_end or '?'})"
-    )
+    dates = f"{story.date_start or '?'} – {story.date_end or '?'}"
+    out.print(f"[bold]{safe_text(story.label)}[/] ({story.level}, {dates})", highlight=False)
     for s in store.stories("event"):
         if s.parent_id == story.id:
             out.print(f"  event {s.id}: {safe_text(s.label)} ({len(s.article_ids)} articles)")
-    for art in store.articles(list(story.article_ids)):
+    articles = [
+        a for a in store.articles(list(story.article_ids)) if outlet_match(a.outlet, outlet)
+    ]
+    for art in articles:
         out.print(
             f"  - {safe_text(art.outlet)}: {safe_text(art.title)} "
-            f"\\[{art.published or 'date unknown'}] {art.id}"
+            f"\\[{art.published or 'date unknown'}] {art.id}",
+            highlight=False,
         )
+    if why:
+        from parallax.brief.why import why_grouped
+
+        pipeline = Pipeline(load_config(config), store)
+        annotated = pipeline.annotate(store.articles(list(story.article_ids)))
+        vectors = dict(
+            zip((a.id for a in annotated), pipeline.article_vectors(annotated), strict=True)
+        )
+        reason = why_grouped(story, annotated, vectors)
+        out.print("why grouped: " + safe_text(reason.sentence()), highlight=False)
 
 
 @app.command("eval")
@@ -405,6 +514,7 @@ def serve(
     """Run the web app: stories, story reports, articles, search, upload, JSON API (/docs)."""
     from parallax.apps.web import serve as run_server
 
+    require_db(db)
     data_dir.mkdir(parents=True, exist_ok=True)
     out.print(f"Parallax on http://{host}:{port}  (store {db}, data {data_dir.resolve()})")
     run_server(db=db, data_dir=data_dir, host=host, port=port, allow_fetch=allow_fetch)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,11 +73,14 @@ def compare(
     sentence_vectors: Sequence[np.ndarray] | None = None,
     events: Sequence[Sequence[str]] | None = None,
     settings: Any = None,
+    sources: Mapping[str, str] | None = None,
 ) -> Comparison:
     """Compare the articles of one story. `sentence_vectors` (from parallax.annotate.embed) are
     reused when given; otherwise sentences and clauses are embedded here. `events` (lists
     of article ids) make omissions count only outlets covering the same event: a piece
-    on the briefings does not "omit" the later Munich meeting."""
+    on the briefings does not "omit" the later Munich meeting. `sources` (article id ->
+    source key, stories/syndication.py) marks wire copies; the brief and report count
+    facts' outlets by source key (the comparison helper applies it here)."""
     annotated = [a for a in annotated if a is not None]
     seconds: dict[str, float] = {}
     t = time.perf_counter()

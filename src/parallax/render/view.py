@@ -16,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from parallax.models import UNKNOWN, Analysis, Article, Span
+from parallax.models import UNKNOWN, Analysis, Article, Span, Story
 
 # Colour-blind-safe palette (Okabe–Ito) for sides in the voices chart.
 _PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999")
@@ -164,7 +164,111 @@ def _group(marks: _Marks, spans: Iterable[Span], by_id: dict[str, Article]) -> l
     return [{"article_id": aid, "marks": " ".join(ids)} for aid, ids in groups.items()]
 
 
-def build_view(analysis: Analysis) -> dict[str, Any]:
+def _conflict_rows(analysis: Analysis, marks: _Marks, by_id: dict[str, Article]) -> list[dict]:
+    """Grouped contradiction rows (every outlet per side), each side's spans marked."""
+    from parallax.brief.brief import group_conflicts
+
+    rows = []
+    for n, row in enumerate(group_conflicts(analysis.conflicts)):
+        title = f"{row.kind}: {'; '.join(row.reasons)}"
+        sides = []
+        for side in (row.side_a, row.side_b):
+            entries: list[dict[str, Any]] = []
+            for x in side:
+                art = by_id.get(x.span.article_id)
+                entries.append(
+                    {
+                        "label": outlet_label(art) if art else x.outlet,
+                        "attribution": x.attribution,
+                        "text": x.span.text,
+                        "mark": marks.span(x.span, "conflict", title),
+                        "article_id": x.span.article_id,
+                    }
+                )
+            sides.append(entries)
+        ids = {e["article_id"] for side in sides for e in side}
+        rows.append(
+            {
+                "row": row,
+                "id": f"row-{n + 1}",
+                "sides": sides,
+                "marks": " ".join(e["mark"] for side in sides for e in side),
+                "article_ids": ids,
+                "diffs": [
+                    c.diff for c in analysis.conflicts if c.id in row.conflict_ids and c.diff
+                ],
+            }
+        )
+    return rows
+
+
+def _story_sections(
+    analysis: Analysis,
+    view: dict[str, Any],
+    why: dict[str, Any] | None,
+) -> list[dict[str, Any]]:
+    """One section per storyline (or one for everything when there are no stories)."""
+    from parallax.brief.why import why_grouped
+
+    lines = [s for s in analysis.stories if s.level == "storyline"]
+    if not lines:
+        every = tuple(a.id for a in analysis.articles)
+        lines = [Story("all", "storyline", "All articles", every, (), None, None)]
+    out = []
+    for n, story in enumerate(sorted(lines, key=lambda s: (-len(s.article_ids), s.label))):
+        ids = set(story.article_ids)
+        events = [e for e in analysis.stories if e.parent_id == story.id]
+        scope = {story.id, *(e.id for e in events)}
+        rows = [r for r in view["conflicts_grouped"] if r["article_ids"] <= ids]
+        dated = [a.published for a in analysis.articles if a.id in ids and a.published]
+        out.append(
+            {
+                "story": story,
+                "anchor": f"story-{n + 1}",
+                "events": events,
+                "numbers": sorted(
+                    view["article_index"][i] for i in ids if i in view["article_index"]
+                ),
+                "outlets": view["outlet_groups"](ids),
+                "dates": (story.date_start, story.date_end)
+                if story.date_start
+                else ((min(dated), max(dated)) if dated else (None, None)),
+                "why": (why or {}).get(story.id)
+                or (why_grouped(story, analysis.annotated) if story.id != "all" else None),
+                "briefs": [b for b in view["briefs"] if (b["b"].story_id or "all") in scope]
+                or [b for b in view["briefs"] if b["b"].story_id is None and story.id == "all"],
+                "rows": rows,
+                "timeline": [
+                    t for t in view["timeline"] if {c.article_id for c in t["t"].sources} <= ids
+                ],
+            }
+        )
+    return out
+
+
+def _outlet_groups(analysis: Analysis) -> Any:
+    """Outlets of a set of articles, wire copies folded into their original ("also carried by")."""
+    from parallax.stories.syndication import source_keys
+
+    keys = source_keys(list(analysis.articles))
+    by_id = {a.id: a for a in analysis.articles}
+    order = {a.id: n for n, a in enumerate(analysis.articles)}
+
+    def groups(ids: Iterable[str]) -> list[dict[str, Any]]:
+        units: dict[str, list[str]] = {}  # main outlet -> outlets carrying its copies
+        for aid in sorted(ids, key=lambda i: order.get(i, 0)):
+            if aid in by_id:
+                rep = by_id.get(keys.get(aid, aid), by_id[aid])
+                units.setdefault(outlet_label(rep), []).append(outlet_label(by_id[aid]))
+        return [
+            {"outlet": main, "also": [x for x in dict.fromkeys(labels) if x != main]}
+            for main, labels in units.items()
+        ]
+
+    return groups, keys
+
+
+def build_view(analysis: Analysis, why: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything the templates need beyond the raw Analysis."""
     by_id = {a.id: a for a in analysis.articles}
     marks = _Marks()
@@ -219,7 +323,27 @@ def build_view(analysis: Analysis) -> dict[str, Any]:
         title = owner.title if owner else ""
         framing.append({"f": fr, "label": label, "terms": terms, "title": title})
     sides = sorted({v.side for v in analysis.voices})
+    groups, keys = _outlet_groups(analysis)
+    shared: dict[str, Any] = {
+        "conflicts_grouped": _conflict_rows(analysis, marks, by_id),
+        "article_index": {v.article.id: n + 1 for n, v in enumerate(articles)},
+        "briefs": briefs,
+        "timeline": timeline,
+        "outlet_groups": groups,
+    }
+    stories_view = _story_sections(analysis, shared, why)
+    # Marks added for grouped rows must reach the article bodies: highlight after them.
+    for av in articles:
+        av.marks = marks.by_article.get(av.article.id, [])
+        av.html = highlight(av.article.text, av.marks)
+    dated = [a.published for a in analysis.articles if a.published]
     return {
+        "conflicts_grouped": shared["conflicts_grouped"],
+        "stories": stories_view,
+        "source_keys": keys,
+        "copies": {k: v for k, v in keys.items() if k != v},
+        "dates": (min(dated), max(dated)) if dated else None,
+        "outlet_count": len({outlet_label(a) for a in analysis.articles}),
         "marks": marks,
         "conflicts": conflicts,
         "briefs": briefs,

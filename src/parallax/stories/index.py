@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 import zlib
 from collections import Counter
 from collections.abc import Sequence
@@ -426,16 +427,86 @@ class StoryIndex:
         )
 
 
+LABEL_ENTITIES = 2  # policy: names in a story label
+LABEL_TERMS = 4  # policy: title words in a label when no phrase is shared
+_LABEL_WORD = re.compile(r"[\w][\w'’.-]*")
+
+
+def _title_words(title: str) -> list[str]:
+    return [w.strip(".") for w in _LABEL_WORD.findall(title)]
+
+
+def _shared_phrase(titles: list[str]) -> str:
+    """The longest word run (two words or more, no stop word at either end) found in at
+    least two member titles, in the central title's spelling; '' when none is shared."""
+    tokenised = [_title_words(t) for t in titles]
+    lowered = [[w.lower() for w in ws] for ws in tokenised]
+    best = ""
+    for n in range(min(6, max((len(w) for w in lowered), default=0)), 1, -1):
+        for ws, low in zip(tokenised, lowered, strict=True):
+            for i in range(len(low) - n + 1):
+                gram = low[i : i + n]
+                if gram[0] in _STOP or gram[-1] in _STOP:
+                    continue
+                hits = sum(
+                    any(other[j : j + n] == gram for j in range(len(other) - n + 1))
+                    for other in lowered
+                )
+                if hits >= 2:
+                    best = " ".join(ws[i : i + n])
+                    return best
+    return best
+
+
+def _key_terms(titles: list[str], skip: set[str]) -> str:
+    """Title words ranked by how many member titles use them, then by length (longer words
+    carry more of the topic), shown in title order."""
+    counts: Counter[str] = Counter()
+    first: dict[str, tuple[int, int, str]] = {}
+    for t_i, title in enumerate(titles):
+        for w_i, word in enumerate(_title_words(title)):
+            low = word.lower()
+            if low in _STOP or low in skip or len(low) < 3:
+                continue
+            if low not in {w.lower() for w in _title_words(title)[:w_i]}:
+                counts[low] += 1
+            first.setdefault(low, (t_i, w_i, word))
+    shared = [w for w in counts if counts[w] >= 2]
+    pool = shared if shared and len(titles) > 1 else list(counts)
+    ranked = sorted(pool, key=lambda w: (-counts[w], -len(w), first[w][:2]))[:LABEL_TERMS]
+    return ", ".join(first[w][2] for w in sorted(ranked, key=lambda w: first[w][:2]))
+
+
+def _label_entities(names: tuple[str, ...], titles: list[str]) -> list[str]:
+    """The most salient names, preferring those the titles use; one form per name
+    ("China" and "Chinese" are one)."""
+    in_title = [n for n in names if any(n.lower() in t.lower() for t in titles)]
+    out: list[str] = []
+    for name in [*in_title, *(n for n in names if n not in in_title)]:
+        stem = name.lower()[:4]
+        if any(o.lower()[:4] == stem and " " not in o + name for o in out):
+            continue
+        out.append(name)
+        if len(out) == LABEL_ENTITIES:
+            break
+    return out
+
+
 def _label(state: _State, names: tuple[str, ...]) -> str:
-    """Most central title (shortened) plus the two most salient entities not already in it."""
-    title = state.titles[0][1] if state.titles else ""
-    words = title.split()
-    if len(words) > 12:
-        title = " ".join(words[:12]) + " …"
-    extra = [n for n in names if n.lower() not in title.lower()][:2]
-    if not title:
-        return ", ".join(names[:3]) or state.id
-    return f"{title} ({', '.join(extra)})" if extra else title
+    """A neutral label from what the members share: the most salient entities, then the
+    longest phrase two or more titles share (else the title words most members use).
+    Never one outlet's headline: a label equal to a member title is rebuilt from terms."""
+    titles = [t for _, t in state.titles if t]
+    entities = _label_entities(names, titles)
+    skip = {w.lower() for n in entities for w in _title_words(n)}
+    phrase = _shared_phrase(titles) if len(titles) > 1 else ""
+    if phrase and all(w.lower() in skip for w in _title_words(phrase)):
+        phrase = ""
+    phrase = phrase or _key_terms(titles, skip)
+    label = ": ".join(p for p in (", ".join(entities), phrase) if p) or state.id
+    if label.casefold() in {t.casefold() for t in titles}:
+        label = ", ".join(names[: LABEL_ENTITIES + 1]) or state.id
+    return label
 
 
 _STOP = frozenset(
