@@ -1,0 +1,448 @@
+"""Mine candidate cross-outlet sentence pairs for the comparison dev set.
+
+The labelled set lives in eval/data/comparison/ (pairs.jsonl, omissions.jsonl); this
+script only (a) assigns every event group to a split, (b) mines *candidate* pairs of
+sentences from different outlets covering the same event, and (c) validates labelled
+files against the source data. It never stores source text: every sentence is a
+reference (a locator plus the sha1 of the sentence text) resolved at eval time from
+``../shared/data`` with :func:`resolve`.
+
+Usage (from the repository root):
+
+    python eval/build_comparison_set.py mine      [--data ../shared/data]   # writes candidates.jsonl + splits.json
+    python eval/build_comparison_set.py show      [--data ...] [--ids a,b]  # prints candidate text to stdout (never commit it)
+    python eval/build_comparison_set.py validate  [--data ...]              # checks refs, sha1s, spans, splits of the labelled files
+    python eval/build_comparison_set.py stats                               # counts per label x type x split x dataset
+
+Sources and locators (paths relative to the shared data folder):
+
+* basil:     {"file": "articles/2010/<uuid>_1.json", "para": i, "sent": j}   (under basil-dev/)
+* neus:      {"file": "neus/data/raw_crawled/headline_11_2021-10-19_crawled_all.jsonl",
+              "story": <id>, "side": "left"|"center"|"right", "para": i | "title",
+              "start": s, "end": e}   (character span within that paragraph / title)
+* claimdiff: {"file": "claimdiff/ClaimDiff-S/<file>.json", "pair_id": ..., "field": "claim_a"|"claim_b"}
+
+Mining is general (no story word lists): TF-IDF cosine between the two sentences, shared
+capitalised tokens, and "slot differences" (numbers, vote tallies, percentages, money,
+dates/weekdays/months, place-like capitalised tokens after in/at/from, negation present on
+one side only, quoted text present on both sides but worded differently). Selection is
+deterministic (fixed seeds, sorted inputs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import difflib
+import hashlib
+import itertools
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT_DIR = ROOT / "eval" / "data" / "comparison"
+# ../shared/data next to the checkout (a git worktree one level deeper also finds it)
+DEFAULT_DATA = next((p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()), ROOT.parent / "shared" / "data")
+
+BASIL_DIR = "basil-dev"
+NEUS_FILE = "neus/data/raw_crawled/headline_11_2021-10-19_crawled_all.jsonl"
+CLAIMDIFF_FILES = [
+    "claimdiff/ClaimDiff-S/ClaimDiff-strength-train.json",
+    "claimdiff/ClaimDiff-S/ClaimDiff-strength-test-full.json",
+]
+SEED = 20261202
+
+
+# --------------------------------------------------------------------------- refs
+
+
+def sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def split_of(dataset: str, group: str) -> str:
+    """Deterministic event-level split: sha1("dataset:group") mod 10 < 6 -> tune, else test."""
+    return "tune" if int(sha1(f"{dataset}:{group}"), 16) % 10 < 6 else "test"
+
+
+_CACHE: dict = {}
+
+
+def _load_json(path: Path):
+    key = str(path)
+    if key not in _CACHE:
+        if path.suffix == ".jsonl":
+            _CACHE[key] = {str(o["id"]): o for o in map(json.loads, path.open(encoding="utf-8"))}
+        else:
+            _CACHE[key] = json.loads(path.read_text(encoding="utf-8"))
+    return _CACHE[key]
+
+
+def _claimdiff_index(path: Path) -> dict:
+    key = ("cd", str(path))
+    if key not in _CACHE:
+        _CACHE[key] = {x["pair_id"]: x for x in _load_json(path)["data"]}
+    return _CACHE[key]
+
+
+def resolve(ref: dict, shared_dir: str | Path = DEFAULT_DATA, sha: str | None = None) -> str:
+    """Return the sentence text a reference points to (and check its sha1 if given).
+
+    ``ref`` is the locator stored in pairs.jsonl / omissions.jsonl ("ref" field of a side,
+    or an omission "evidence"); ``shared_dir`` is the shared data folder (``../shared/data``
+    holding basil-dev/, neus/, claimdiff/). Raises ValueError on a sha1 mismatch.
+    """
+    base = Path(shared_dir)
+    f = ref["file"]
+    if f.startswith("articles/"):  # basil
+        art = _load_json(base / BASIL_DIR / f)
+        text = art["body-paragraphs"][ref["para"]][ref["sent"]]
+    elif f.startswith("neus/"):
+        side = _load_json(base / f)[str(ref["story"])]["news"][ref["side"]]
+        para = side["newsTitle"] if ref["para"] == "title" else side["newBody"][ref["para"]]
+        text = para[ref["start"] : ref["end"]]
+    elif f.startswith("claimdiff/"):
+        text = _claimdiff_index(base / f)[ref["pair_id"]][ref["field"]]
+    else:
+        raise ValueError(f"unknown ref file {f!r}")
+    if sha is not None and sha1(text) != sha:
+        raise ValueError(f"sha1 mismatch for {ref}")
+    return text
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+class Sent:
+    __slots__ = ("dataset", "group", "outlet", "ref", "text")
+
+    def __init__(self, dataset, group, outlet, ref, text):
+        self.dataset, self.group, self.outlet, self.ref, self.text = dataset, group, outlet, ref, text
+
+    def side(self) -> dict:
+        return {"outlet": self.outlet, "ref": self.ref, "sha1": sha1(self.text)}
+
+
+_SENT_END = re.compile(r"[.!?][\"”’']?(\s+)(?=[\"“‘A-Z0-9])")
+
+
+def split_sentences(par: str) -> list[tuple[int, int]]:
+    """Character spans of sentences in a paragraph (simple regex splitter; spans are stored)."""
+    spans, start = [], 0
+    for m in _SENT_END.finditer(par):
+        end = m.start(1)
+        seg = par[start:end]
+        # do not split after common abbreviations / initials
+        if re.search(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|St|Jr|No|vs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|U\.S|[A-Z])\.[\"”]?$", seg):
+            continue
+        spans.append((start, end))
+        start = m.end()
+    spans.append((start, len(par)))
+    out = []
+    for s, e in spans:
+        while s < e and par[s].isspace():
+            s += 1
+        while e > s and par[e - 1].isspace():
+            e -= 1
+        if e - s >= 20:
+            out.append((s, e))
+    return out
+
+
+def load_basil(data: Path) -> dict[str, list[Sent]]:
+    groups: dict[str, list[Sent]] = collections.defaultdict(list)
+    for p in sorted((data / BASIL_DIR / "articles").glob("*/*.json")):
+        art = json.loads(p.read_text(encoding="utf-8"))
+        rel = p.relative_to(data / BASIL_DIR).as_posix()
+        g = art["triplet-uuid"]
+        for i, par in enumerate(art["body-paragraphs"]):
+            for j, s in enumerate(par):
+                if len(s.split()) >= 5:
+                    groups[g].append(Sent("basil", g, art["source"].lower(), {"file": rel, "para": i, "sent": j}, s))
+    return dict(groups)
+
+
+def load_neus(data: Path) -> dict[str, list[Sent]]:
+    groups: dict[str, list[Sent]] = collections.defaultdict(list)
+    for line in (data / NEUS_FILE).open(encoding="utf-8"):
+        o = json.loads(line)
+        g = str(o["id"])
+        for side in ("left", "center", "right"):
+            n = o["news"].get(side)
+            if not n:
+                continue
+            outlet = n.get("newsSource") or side
+            t = n.get("newsTitle") or ""
+            if len(t.split()) >= 5:
+                groups[g].append(Sent("neus", g, outlet, {"file": NEUS_FILE, "story": o["id"], "side": side, "para": "title", "start": 0, "end": len(t)}, t))
+            for i, par in enumerate(n.get("newBody") or []):
+                for s, e in split_sentences(par):
+                    txt = par[s:e]
+                    if len(txt.split()) >= 6 and not txt.endswith("..."):
+                        groups[g].append(Sent("neus", g, outlet, {"file": NEUS_FILE, "story": o["id"], "side": side, "para": i, "start": s, "end": e}, txt))
+    return dict(groups)
+
+
+def load_claimdiff(data: Path) -> list[tuple[Sent, Sent]]:
+    pairs = []
+    for f in CLAIMDIFF_FILES:
+        for x in json.loads((data / f).read_text(encoding="utf-8"))["data"]:
+            if x["pair_id"].endswith("_rev"):
+                continue
+            g = x["topic"]
+            a = Sent("claimdiff", g, x["article_a"], {"file": f, "pair_id": x["pair_id"], "field": "claim_a"}, x["claim_a"])
+            b = Sent("claimdiff", g, x["article_b"], {"file": f, "pair_id": x["pair_id"], "field": "claim_b"}, x["claim_b"])
+            pairs.append((a, b))
+    return pairs
+
+
+# --------------------------------------------------------------------------- slot features
+
+NUM_WORDS = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen|dozens|hundreds|thousands|half)"
+RE_NUM = re.compile(r"\$?\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion))?|\b\d+-\d+\b|\b" + NUM_WORDS + r"\b", re.I)
+RE_DATE = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Aug|Sept?|Oct|Nov|Dec|yesterday|today|tomorrow|last (?:week|month|year|night)|this (?:week|month|year))\b")
+RE_NEG = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|denied|denies|deny|refused|refuses|rejected|without evidence|unfounded|false)\b|n't\b", re.I)
+RE_PLACE = re.compile(r"\b(?:in|at|from|to|near)\s+((?:[A-Z][a-z]+\.?\s?){1,3})")
+RE_QUOTE = re.compile(r"[\"“]([^\"“”]{12,})[\"”]")
+RE_CAP = re.compile(r"\b[A-Z][a-zA-Z'’.-]+\b")
+STOP_CAP = {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It", "They", "We", "I", "His", "Her", "Their", "This", "That", "Mr.", "Mrs.", "Ms.", "For", "As", "If", "When", "After", "Some", "Still", "Yet", "So", "Its", "There", "What", "Who"}
+
+
+def caps(t: str) -> set[str]:
+    toks = RE_CAP.findall(t)
+    return {w.strip(".'’") for k, w in enumerate(toks) if w not in STOP_CAP and not RE_DATE.fullmatch(w)}
+
+
+def nums(t: str) -> set[str]:
+    return {m.group(0).lower().replace(",", "").rstrip(".") for m in RE_NUM.finditer(t)}
+
+
+def slot_diffs(a: str, b: str) -> list[str]:
+    out = []
+    na, nb = nums(a), nums(b)
+    if na and nb and na != nb:
+        out.append("number")
+    da, db = set(RE_DATE.findall(a)), set(RE_DATE.findall(b))
+    if da and db and da != db:
+        out.append("date")
+    pa = {m.strip() for m in RE_PLACE.findall(a)} - STOP_CAP
+    pb = {m.strip() for m in RE_PLACE.findall(b)} - STOP_CAP
+    if pa and pb and not (pa & pb):
+        out.append("place")
+    if bool(RE_NEG.search(a)) != bool(RE_NEG.search(b)):
+        out.append("polarity")
+    qa, qb = RE_QUOTE.findall(a), RE_QUOTE.findall(b)
+    for x, y in itertools.product(qa, qb):
+        if x.strip(" ,.") == y.strip(" ,."):
+            continue
+        m = difflib.SequenceMatcher(None, x.lower(), y.lower(), autojunk=False)
+        if m.find_longest_match(0, len(x), 0, len(y)).size >= 12 or m.ratio() > 0.6:
+            out.append("quote_wording")
+            break
+    return out
+
+
+# --------------------------------------------------------------------------- mining
+
+
+def tfidf_matrix(texts: list[str]):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(lowercase=True, stop_words="english", sublinear_tf=True, min_df=1, token_pattern=r"(?u)\b\w[\w'-]+\b")
+    return vec.fit_transform(texts)
+
+
+def mine_group(sents: list[Sent], X, idx: dict[int, int], rng: random.Random, quota: dict[str, int]) -> list[dict]:
+    """Score every cross-outlet pair of one event and pick candidates per bucket."""
+    cands = []
+    for i, j in itertools.combinations(range(len(sents)), 2):
+        a, b = sents[i], sents[j]
+        if a.outlet == b.outlet:
+            continue
+        cos = float(X[idx[i]].multiply(X[idx[j]]).sum())
+        shared = caps(a.text) & caps(b.text)
+        cands.append((i, j, cos, shared))
+    picked: dict[tuple[int, int], dict] = {}
+
+    def take(pool, n, reason):
+        for i, j, cos, shared, slots in pool:
+            if n <= 0:
+                break
+            if (i, j) in picked:
+                continue
+            picked[(i, j)] = {"reason": reason, "cos": round(cos, 3), "shared_caps": len(shared), "slots": slots}
+            n -= 1
+
+    related = [(i, j, c, s, slot_diffs(sents[i].text, sents[j].text)) for i, j, c, s in cands if c >= 0.22 or (len(s) >= 2 and c >= 0.1)]
+    slotted = [r for r in related if r[4]]
+    # slot-difference pairs: most similar first, one bucket per slot type so rare types get in
+    for slot in ("number", "date", "place", "quote_wording", "polarity"):
+        pool = sorted((r for r in slotted if slot in r[4]), key=lambda r: -r[2])
+        take(pool, quota.get(slot, 0), f"slot:{slot}")
+    plain = sorted((r for r in related if not r[4]), key=lambda r: -r[2])
+    take(plain, quota.get("high_sim", 0), "high_sim")
+    rnd = [(i, j, c, s, slot_diffs(sents[i].text, sents[j].text)) for i, j, c, s in rng.sample(cands, min(len(cands), 40))]
+    take(rnd, quota.get("random", 0), "random")
+    out = []
+    for (i, j), meta in picked.items():
+        a, b = sents[i], sents[j]
+        out.append({"dataset": a.dataset, "group": a.group, "a": a.side(), "b": b.side(), "mined": meta})
+    return out
+
+
+def mine(data: Path) -> list[dict]:
+    rng = random.Random(SEED)
+    out = []
+    # basil: 50 triplets, full articles
+    basil = load_basil(data)
+    allb = [s for g in sorted(basil) for s in basil[g]]
+    X = tfidf_matrix([s.text for s in allb])
+    k = 0
+    q_basil = {"number": 2, "date": 1, "place": 1, "quote_wording": 2, "polarity": 1, "high_sim": 2, "random": 1}
+    for g in sorted(basil):
+        sents = basil[g]
+        idx = {n: k + n for n in range(len(sents))}
+        k += len(sents)
+        out += mine_group(sents, X, idx, rng, q_basil)
+    # neus: short leads; sample stories deterministically
+    neus = load_neus(data)
+    alln = [s for g in sorted(neus, key=int) for s in neus[g]]
+    Xn = tfidf_matrix([s.text for s in alln])
+    k, stories = 0, []
+    offsets = {}
+    for g in sorted(neus, key=int):
+        offsets[g] = k
+        k += len(neus[g])
+        stories.append(g)
+    q_neus = {"number": 1, "date": 1, "place": 1, "quote_wording": 1, "polarity": 1, "high_sim": 1, "random": 0}
+    for g in sorted(rng.sample(stories, 90), key=int):
+        sents = neus[g]
+        if len({s.outlet for s in sents}) < 2:
+            continue
+        idx = {n: offsets[g] + n for n in range(len(sents))}
+        got = mine_group(sents, Xn, idx, rng, q_neus)
+        out += got[:2]
+    # claimdiff: the released pairs (two outlets, same topic); prefer slot-difference pairs
+    cd = load_claimdiff(data)
+    slotted = [(a, b, slot_diffs(a.text, b.text)) for a, b in cd]
+    with_slot = [x for x in slotted if x[2]]
+    without = [x for x in slotted if not x[2]]
+    rng.shuffle(with_slot)
+    rng.shuffle(without)
+    per_topic = collections.Counter()
+    chosen = []
+    for a, b, sl in with_slot + without:
+        if per_topic[a.group] >= 2 or len(chosen) >= 80:
+            continue
+        per_topic[a.group] += 1
+        chosen.append({"dataset": "claimdiff", "group": a.group, "a": a.side(), "b": b.side(), "mined": {"reason": "slot:" + sl[0] if sl else "released_pair", "slots": sl}})
+    out += chosen
+    for n, c in enumerate(out):
+        c["id"] = f"{c['dataset']}-{n:04d}"
+        c["split"] = split_of(c["dataset"], c["group"])
+    return out
+
+
+def write_splits(data: Path) -> dict:
+    groups = {
+        "basil": sorted(load_basil(data)),
+        "neus": sorted(load_neus(data), key=int),
+        "claimdiff": sorted({a.group for a, _ in load_claimdiff(data)}),
+    }
+    splits = {"rule": 'sha1(f"{dataset}:{group}") mod 10 < 6 -> tune, else test', "tune": {}, "test": {}}
+    for ds, gs in groups.items():
+        for sp in ("tune", "test"):
+            splits[sp][ds] = [g for g in gs if split_of(ds, g) == sp]
+    (OUT_DIR / "splits.json").write_text(json.dumps(splits, indent=1, ensure_ascii=False) + "\n")
+    return splits
+
+
+# --------------------------------------------------------------------------- validate / stats
+
+LABELS = {"same_fact", "compatible", "contradiction", "unrelated"}
+TYPES = {None, "number", "place", "date", "name_title", "polarity", "quote_wording", "assessment"}
+
+
+def validate(data: Path) -> int:
+    errs = 0
+    seen = set()
+    for row in map(json.loads, (OUT_DIR / "pairs.jsonl").open(encoding="utf-8")):
+        try:
+            assert row["id"] not in seen, "dup id"
+            seen.add(row["id"])
+            assert row["split"] == split_of(row["dataset"], row["group"]), "split"
+            ta = resolve(row["a"]["ref"], data, row["a"]["sha1"])
+            tb = resolve(row["b"]["ref"], data, row["b"]["sha1"])
+            assert row["a"]["outlet"] != row["b"]["outlet"], "same outlet"
+            assert row["label"] in LABELS and row["type"] in TYPES
+            if row["label"] == "contradiction":
+                assert row["type"], "contradiction needs type"
+                assert row["a_span"] and row["a_span"] in ta, f"a_span {row['a_span']!r}"
+                assert row["b_span"] and row["b_span"] in tb, f"b_span {row['b_span']!r}"
+            else:
+                assert row["type"] is None and row["a_span"] is None and row["b_span"] is None
+        except Exception as e:  # noqa: BLE001
+            errs += 1
+            print("pairs", row.get("id"), e)
+    p = OUT_DIR / "omissions.jsonl"
+    if p.exists():
+        for row in map(json.loads, p.open(encoding="utf-8")):
+            try:
+                assert row["split"] == split_of(row["dataset"], row["group"])
+                resolve(row["fact"]["ref"], data, row["fact"]["sha1"])
+                if row["omitted"]:
+                    assert row["evidence"] is None
+                else:
+                    resolve(row["evidence"]["ref"], data, row["evidence"]["sha1"])
+            except Exception as e:  # noqa: BLE001
+                errs += 1
+                print("omissions", row.get("id"), e)
+    print("errors:", errs)
+    return errs
+
+
+def stats() -> None:
+    rows = [json.loads(l) for l in (OUT_DIR / "pairs.jsonl").open(encoding="utf-8")]
+    print("pairs:", len(rows))
+    for key in (lambda r: r["dataset"], lambda r: r["split"], lambda r: r["label"], lambda r: (r["label"], r["type"], r["split"]), lambda r: (r["dataset"], r["label"])):
+        print(sorted(collections.Counter(map(key, rows)).items(), key=str))
+    p = OUT_DIR / "omissions.jsonl"
+    if p.exists():
+        om = [json.loads(l) for l in p.open(encoding="utf-8")]
+        print("omissions:", len(om), sorted(collections.Counter((r["split"], r["omitted"]) for r in om).items()))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("cmd", choices=["mine", "show", "validate", "stats"])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--ids", default="")
+    args = ap.parse_args(argv)
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    if args.cmd == "mine":
+        write_splits(args.data)
+        cands = mine(args.data)
+        with (OUT_DIR / "candidates.jsonl").open("w", encoding="utf-8") as f:
+            for c in cands:
+                f.write(json.dumps(c, ensure_ascii=False) + "\n")
+        print(len(cands), collections.Counter(c["dataset"] for c in cands), collections.Counter(c["mined"]["reason"] for c in cands))
+    elif args.cmd == "show":
+        want = set(filter(None, args.ids.split(",")))
+        for c in map(json.loads, (OUT_DIR / "candidates.jsonl").open(encoding="utf-8")):
+            if want and c["id"] not in want:
+                continue
+            print(f"## {c['id']} [{c['mined']['reason']}] {c['a']['outlet']} | {c['b']['outlet']}")
+            print("A:", resolve(c["a"]["ref"], args.data, c["a"]["sha1"]))
+            print("B:", resolve(c["b"]["ref"], args.data, c["b"]["sha1"]))
+    elif args.cmd == "validate":
+        return 1 if validate(args.data) else 0
+    else:
+        stats()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
