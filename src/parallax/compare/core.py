@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,8 @@ from parallax.compare.align import align, embed_claims, sentence_lookup
 from parallax.compare.claims import extract_claims
 from parallax.compare.conflicts import find_conflicts
 from parallax.compare.framing import framing_for
-from parallax.compare.omissions import find_omissions
+from parallax.compare.omissions import find_omissions, only_one_source, sides_not_heard
+from parallax.compare.settings import CompareSettings
 from parallax.compare.voices import voices_of
 from parallax.models import (
     AnnotatedArticle,
@@ -68,16 +69,27 @@ def _framing(
     return out
 
 
+def _cfg(settings: Any) -> CompareSettings:
+    """Accept the whole Settings object, its compare section, or None."""
+    if isinstance(settings, CompareSettings):
+        return settings
+    return getattr(settings, "compare", None) or CompareSettings()
+
+
 def compare(
     annotated: Sequence[AnnotatedArticle],
     sentence_vectors: Sequence[np.ndarray] | None = None,
     events: Sequence[Sequence[str]] | None = None,
     settings: Any = None,
+    sources: Mapping[str, str] | None = None,
 ) -> Comparison:
     """Compare the articles of one story. `sentence_vectors` (from parallax.annotate.embed) are
     reused when given; otherwise sentences and clauses are embedded here. `events` (lists
-    of article ids) make omissions count only outlets covering the same event: a piece
-    on the briefings does not "omit" the later Munich meeting."""
+    of article ids) make omissions count only sources covering the same event: a piece
+    on the briefings does not "omit" the later Munich meeting. `sources` maps article id ->
+    independent-source key (syndicated copies share one; default: the outlet), so copies
+    never corroborate, contradict or omit on their own."""
+    cfg = _cfg(settings)
     annotated = [a for a in annotated if a is not None]
     seconds: dict[str, float] = {}
     t = time.perf_counter()
@@ -96,24 +108,28 @@ def compare(
     lap("embed")
     facts = align(units, vectors)
     lap("align")
-    conflicts = find_conflicts(annotated, units, sent)
+    conflicts = find_conflicts(annotated, units, sent, vectors, cfg, dict(sources or {}))
     lap("conflicts")
-    if events:
-        omissions = []
-        for ids in events:
-            members = [a for a in annotated if a.id in set(ids)]
-            scoped = [
-                dataclasses.replace(
-                    f, support=tuple(s for s in f.support if s.article_id in set(ids))
-                )
-                for f in facts
-            ]
-            omissions.extend(find_omissions(members, [f for f in scoped if f.support]))
-    else:
-        omissions = find_omissions(annotated, facts)
-    lap("omissions")
     voices = voices_of(annotated)
     lap("voices")
+    omissions = []
+    for ids in [list(e) for e in events] if events else [[a.id for a in annotated]]:
+        members = [a for a in annotated if a.id in set(ids)]
+        scoped = [
+            dataclasses.replace(f, support=tuple(s for s in f.support if s.article_id in set(ids)))
+            for f in facts
+        ]
+        scoped = [f for f in scoped if f.support]
+        mine = [v for v in voices if v.article_id in set(ids)]
+        omissions.extend(find_omissions(members, scoped, units, vectors, sent, cfg, sources))
+        omissions.extend(sides_not_heard(members, mine, cfg, sources))
+        picked = [i for i, u in enumerate(units) if u.article_id in set(ids)]
+        omissions.extend(
+            only_one_source(
+                members, scoped, [units[i] for i in picked], vectors[picked], sent, cfg, sources
+            )
+        )
+    lap("omissions")
     framing = _framing(annotated, claims, sentence_vectors)
     lap("framing")
     return Comparison(
