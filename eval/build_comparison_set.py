@@ -340,9 +340,40 @@ def mine(data: Path) -> list[dict]:
         per_topic[a.group] += 1
         chosen.append({"dataset": "claimdiff", "group": a.group, "a": a.side(), "b": b.side(), "mined": {"reason": "slot:" + sl[0] if sl else "released_pair", "slots": sl}})
     out += chosen
+    # supplement (appended so earlier ids stay stable): near-duplicate cross-outlet basil pairs
+    # (same wording up to a few words, e.g. one quote rendered twice) that the first pass missed
+    seen = {(c["a"]["ref"]["file"], c["a"]["ref"]["para"], c["a"]["ref"]["sent"], c["b"]["ref"]["file"], c["b"]["ref"]["para"], c["b"]["ref"]["sent"]) for c in out if c["dataset"] == "basil"}
+    out += near_duplicates(basil, seen)
     for n, c in enumerate(out):
         c["id"] = f"{c['dataset']}-{n:04d}"
         c["split"] = split_of(c["dataset"], c["group"])
+    return out
+
+
+def _norm(t: str) -> str:
+    t = t.lower().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return " ".join(re.findall(r"[a-z0-9$%']+", t))
+
+
+def near_duplicates(groups: dict[str, list[Sent]], seen: set, lo: float = 0.72, hi: float = 0.97) -> list[dict]:
+    """Cross-outlet pairs whose normalised wording nearly matches but not exactly (difflib ratio in [lo, hi))."""
+    out = []
+    for g in sorted(groups):
+        sents = groups[g]
+        norms = [_norm(s.text) for s in sents]
+        for i, j in itertools.combinations(range(len(sents)), 2):
+            a, b = sents[i], sents[j]
+            if a.outlet == b.outlet or norms[i] == norms[j]:
+                continue
+            key = (a.ref["file"], a.ref["para"], a.ref["sent"], b.ref["file"], b.ref["para"], b.ref["sent"])
+            if key in seen or len(norms[i]) < 40 or len(norms[j]) < 40:
+                continue
+            sm = difflib.SequenceMatcher(None, norms[i], norms[j], autojunk=False)
+            if sm.real_quick_ratio() < lo or sm.quick_ratio() < lo:
+                continue
+            r = sm.ratio()
+            if lo <= r < hi and norms[i] not in norms[j] and norms[j] not in norms[i]:
+                out.append({"dataset": "basil", "group": g, "a": a.side(), "b": b.side(), "mined": {"reason": "near_duplicate", "ratio": round(r, 3), "slots": slot_diffs(a.text, b.text)}})
     return out
 
 
