@@ -21,6 +21,8 @@ Sources and locators (paths relative to the shared data folder):
               "story": <id>, "side": "left"|"center"|"right", "para": i | "title",
               "start": s, "end": e}   (character span within that paragraph / title)
 * claimdiff: {"file": "claimdiff/ClaimDiff-S/<file>.json", "pair_id": ..., "field": "claim_a"|"claim_b"}
+* ecbplus:   {"file": "ecbplus/ECBplus-prep/output_data/test_parsing/<subtopic>/<doc>.json",
+              "field": "title"|"text", "start": s, "end": e}   (character span; group = sub-topic, e.g. "3ecbplus")
 
 Mining is general (no story word lists): TF-IDF cosine between the two sentences, shared
 capitalised tokens, and "slot differences" (numbers, vote tallies, percentages, money,
@@ -53,6 +55,7 @@ CLAIMDIFF_FILES = [
     "claimdiff/ClaimDiff-S/ClaimDiff-strength-train.json",
     "claimdiff/ClaimDiff-S/ClaimDiff-strength-test-full.json",
 ]
+ECB_DIR = "ecbplus/ECBplus-prep/output_data/test_parsing"
 SEED = 20261202
 
 
@@ -106,6 +109,9 @@ def resolve(ref: dict, shared_dir: str | Path = DEFAULT_DATA, sha: str | None = 
         text = para[ref["start"] : ref["end"]]
     elif f.startswith("claimdiff/"):
         text = _claimdiff_index(base / f)[ref["pair_id"]][ref["field"]]
+    elif f.startswith("ecbplus/"):  # ECB+ document: "title" or a character span of "text"
+        doc = _load_json(base / f)
+        text = doc[ref["field"]][ref["start"] : ref["end"]]
     else:
         raise ValueError(f"unknown ref file {f!r}")
     if sha is not None and sha1(text) != sha:
@@ -197,6 +203,30 @@ def load_claimdiff(data: Path) -> list[tuple[Sent, Sent]]:
             b = Sent("claimdiff", g, x["article_b"], {"file": f, "pair_id": x["pair_id"], "field": "claim_b"}, x["claim_b"])
             pairs.append((a, b))
     return pairs
+
+
+def _ecb_outlet(doc: dict, name: str) -> str:
+    """ECB+ has no source names: the URL's domain when given, else the document id (one document = one outlet)."""
+    m = re.match(r"https?://([^/]+)", re.sub(r"\s+", "", doc.get("url") or ""))
+    return m.group(1).lower().removeprefix("www.") if m else f"doc:{name}"
+
+
+def load_ecbplus(data: Path) -> dict[str, list[Sent]]:
+    """ECB+ sub-topics (e.g. "3ecbplus" = one real event covered by many documents) -> title + body sentences."""
+    groups: dict[str, list[Sent]] = collections.defaultdict(list)
+    for p in sorted((data / ECB_DIR).glob("*/*.json")):
+        doc = json.loads(p.read_text(encoding="utf-8"))
+        g, name = p.parent.name, p.stem
+        rel = p.relative_to(data).as_posix()
+        outlet = _ecb_outlet(doc, name)
+        t = doc.get("title") or ""
+        if len(t.split()) >= 5:
+            groups[g].append(Sent("ecbplus", g, outlet, {"file": rel, "field": "title", "start": 0, "end": len(t)}, t))
+        body = doc.get("text") or ""
+        for s, e in split_sentences(body):
+            if len(body[s:e].split()) >= 6:
+                groups[g].append(Sent("ecbplus", g, outlet, {"file": rel, "field": "text", "start": s, "end": e}, body[s:e]))
+    return dict(groups)
 
 
 # --------------------------------------------------------------------------- slot features
@@ -340,9 +370,304 @@ def mine(data: Path) -> list[dict]:
         per_topic[a.group] += 1
         chosen.append({"dataset": "claimdiff", "group": a.group, "a": a.side(), "b": b.side(), "mined": {"reason": "slot:" + sl[0] if sl else "released_pair", "slots": sl}})
     out += chosen
+    # supplement (appended so earlier ids stay stable): near-duplicate cross-outlet basil pairs
+    # (same wording up to a few words, e.g. one quote rendered twice) that the first pass missed
+    seen = {(c["a"]["ref"]["file"], c["a"]["ref"]["para"], c["a"]["ref"]["sent"], c["b"]["ref"]["file"], c["b"]["ref"]["para"], c["b"]["ref"]["sent"]) for c in out if c["dataset"] == "basil"}
+    out += near_duplicates(basil, seen)
+    # ECB+ (second supplement, appended): same-sub-topic documents from different sources
+    out += mine_ecbplus(data, len(out))
     for n, c in enumerate(out):
         c["id"] = f"{c['dataset']}-{n:04d}"
         c["split"] = split_of(c["dataset"], c["group"])
+    return out
+
+
+RE_COUNTED = re.compile(r"(?:\b(?:magnitude|aged?|No\.)\s+(\d[\d.,]*))|(\$?\d[\d.,]*|\b" + NUM_WORDS + r")(?:-year-old|\s+(?:(?:more|other|people|year|years|percent|%)\b)?\s*([a-z]{3,}))", re.I)
+
+
+def counted(t: str) -> dict[str, set[str]]:
+    """{counted noun: values} for "<number> <noun>" ("4 people", "34-year-old" -> "year-old", "magnitude 6.1")."""
+    out: dict[str, set[str]] = collections.defaultdict(set)
+    for m in RE_COUNTED.finditer(t):
+        if m.group(1):
+            noun, val = m.group(0).split()[0].lower(), m.group(1)
+        else:
+            val = m.group(2)
+            noun = "year-old" if m.group(0).lower().endswith("-year-old") else (m.group(3) or "").lower()
+        val = val.lower().replace(",", "").rstrip(".")
+        if noun and noun not in {"the", "and", "that", "for", "but", "was", "were", "with", "from", "who", "which"}:
+            out[noun.rstrip("s") if len(noun) > 4 else noun].add(val)
+    return out
+
+
+W2N = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
+
+
+def _numval(v: str):
+    v = v.lower().replace(",", "").replace(" ", "")
+    if v in W2N:
+        return float(W2N[v])
+    try:
+        return float(v.lstrip("$"))
+    except ValueError:
+        return None
+
+
+RE_AGE1 = re.compile(r"\b([A-Z][a-z]{2,}), (\d{1,2}),")
+RE_AGE2 = re.compile(r"\b(\d{1,2}|[A-Z]?[a-z]+(?:-[a-z]+)?)\s?-\s?year\s?-\s?old\s+(?:[a-z]+\s+){0,2}(?:[A-Z][a-z]+\s+)?([A-Z][a-z]{2,})")
+RE_MAG = re.compile(r"(?:magnitude(?:\s+of)?\s+(\d\.\d)|(\d\.\d)\s*-?\s*magnitude|measuring\s+(\d\.\d))", re.I)
+RE_TOLL = re.compile(r"\b(\d+|" + NUM_WORDS + r")\s+(?:people\s+|persons\s+|others\s+)?(dead|killed|died|injured|wounded|hurt)\b|\b(killing|injuring|wounding)\s+(\d+|" + NUM_WORDS + r")\b", re.I)
+TITLES = r"(President|Vice President|Gov\.|Governor|Sen\.|Senator|Rep\.|Chief|Sgt\.|Sergeant|Lt\.|Lieutenant|Capt\.|Captain|Officer|Detective|Deputy|Sheriff|Undersheriff|Judge|Justice|Minister|Director|Commissioner|Mayor|Coach|Dr\.|Prosecutor|Attorney|Inspector|Superintendent|Constable|Agent|General|Gen\.|Col\.|Colonel|Admiral|Commander|Cmdr\.|Secretary|Spokesman|spokesman|spokeswoman|Prime Minister|CEO|Chairman)"
+RE_TITLE = re.compile(TITLES + r"\s+(?:[A-Z][a-z]+\s+|[A-Z]\.\s+)?([A-Z][a-z]{2,})\b")
+RE_FULLNAME = re.compile(r"\b([A-Z][a-z]{2,})\s+(?:[A-Z]\.\s+)?([A-Z][a-z]{2,})\b")
+RE_WD = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+RE_MONDAY = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)\s+(\d{1,2})\b")
+RE_AGE3 = re.compile(r"\b([A-Z][a-z]{2,}),\s(\d{1,2}),|\b(\d{1,2})\s?-\s?year\s?-\s?old\s+(?:[a-z]+\s+){0,3}(?:[A-Z][a-z]+\s+){0,2}([A-Z][a-z]{2,})")
+RE_HEDGE = re.compile(r"\b(allegedly|alleged|accused of|suspected of|suspect in|is accused|claimed|claims|reportedly|believed to|suspicion of|without evidence|no evidence|deni(?:ed|es))\b", re.I)
+RE_ATTR = re.compile(r"\b(said|says|say|according to|told|reported|reports|charged|charges|police|authorities|investigators|prosecutors)\b", re.I)
+POLARITY_PATTERNS = [  # (marker on one side, counterpart on the other side or None = negation at cosine >= 0.5)
+    (re.compile(r"\b(no one|nobody|no injuries|not injured|unharmed|no (?:immediate )?reports? of (?:injur|casualt|damage))", re.I), re.compile(r"\b(injured|injuries|wounded|hurt|damaged|damage to)\b", re.I)),
+    (re.compile(r"\b(turned himself in|turned herself in|surrendered|gave himself up)\b", re.I), re.compile(r"\b(arrested|captured|caught|apprehended|tracked down)\b", re.I)),
+    (re.compile(r"\b(not guilty|acquitted)\b", re.I), re.compile(r"\b(pleaded guilty|convicted|found guilty)\b", re.I)),
+    (re.compile(r"\b(confirmed|officially)\b", re.I), re.compile(r"\b(rumou?red|unconfirmed|speculat)", re.I)),
+    (re.compile(r"\b(did not|didn't|has not|hasn't|have not|haven't|was not|wasn't|never)\b", re.I), None),
+]
+
+
+def counted_facts(t: str) -> set:
+    """(kind, key, value) facts: ages of named people, quake magnitudes, death / injury tolls."""
+    f = set()
+    for m in RE_AGE1.finditer(t):
+        f.add(("age", m.group(1), _numval(m.group(2))))
+    for m in RE_AGE2.finditer(t):
+        if m.group(1).isdigit():
+            f.add(("age", m.group(2), _numval(m.group(1))))
+    for m in RE_MAG.finditer(t):
+        f.add(("mag", "", float(next(g for g in m.groups() if g))))
+    for m in RE_TOLL.finditer(t):
+        if m.group(1):
+            kind, v = {"dead": "dead", "killed": "dead", "died": "dead"}.get(m.group(2).lower(), "inj"), _numval(m.group(1))
+        else:
+            kind, v = ("dead" if m.group(3).lower() == "killing" else "inj"), _numval(m.group(4))
+        if v is not None:
+            f.add((kind, "", v))
+    return f
+
+
+def mine_ecbplus(data: Path, start: int = 0) -> list[dict]:
+    """ECB+ sub-topics (one real event, many documents): cross-document candidate pairs, in passes.
+
+    Every pass skips pairs an earlier pass took; pairs are cross-document and cross-outlet.
+    1. per sub-topic, related pairs (cosine >= 0.3): number_noun 2 (the same counted noun with disjoint
+       values, "4 people" vs "3 people"), date 1, place 1, polarity 1, high_sim 1 (slot-free), most similar first;
+    2. counted facts (ages of named people, magnitudes, death/injury tolls) with disjoint values, the most
+       similar pair per fact and value pair (cosine >= 0.15);
+    3. name_title: the same surname with different first names or different titles (cosine >= 0.15), and
+       number_noun at cosine >= 0.3 for all pairs (not just the top 2);
+    4. date: different weekdays (cosine >= 0.4), different day of the same month (>= 0.3); ages that differ;
+    5. assessment: a hedge (allegedly / reportedly / claims / believed to ...) on one side only, the other
+       side without any attribution (cosine >= 0.35), top 3 per sub-topic;
+    6. polarity patterns (no one injured vs injured, surrendered vs arrested, not guilty vs convicted,
+       confirmed vs rumoured, a negation on one side at cosine >= 0.5), top 3 per sub-topic.
+    """
+    groups = load_ecbplus(data)
+    alls = [x for g in sorted(groups) for x in groups[g]]
+    X = tfidf_matrix([x.text for x in alls])
+    sims, k = {}, 0
+    for g in sorted(groups):
+        Xg = X[k : k + len(groups[g])]
+        k += len(groups[g])
+        sims[g] = (Xg @ Xg.T).toarray()
+    out: list[dict] = []
+    have: set = set()
+
+    def ok(S, i, j):
+        return S[i].ref["file"] != S[j].ref["file"] and S[i].outlet != S[j].outlet
+
+    def emit(g, S, i, j, meta):
+        out.append({"dataset": "ecbplus", "group": g, "a": S[i].side(), "b": S[j].side(), "mined": meta})
+
+    def close_pass():
+        have.update((c["a"]["sha1"], c["b"]["sha1"]) for c in out)
+
+    # pass 1
+    for g in sorted(groups):
+        S, sim = groups[g], sims[g]
+        cnt = [counted(x.text) for x in S]
+        rel = []
+        for i, j in zip(*(sim >= 0.3).nonzero()):
+            if i < j and ok(S, i, j) and sim[i, j] < 0.95:
+                sl = slot_diffs(S[i].text, S[j].text)
+                if any(not (cnt[i][n] & cnt[j][n]) for n in set(cnt[i]) & set(cnt[j])):
+                    sl = ["number_noun"] + sl
+                rel.append((float(sim[i, j]), int(i), int(j), sl))
+        rel.sort(key=lambda r: (-r[0], r[1], r[2]))
+        picked = {}
+        for slot, n in (("number_noun", 2), ("date", 1), ("place", 1), ("polarity", 1), (None, 1)):
+            for c, i, j, sl in rel:
+                if n <= 0:
+                    break
+                if (i, j) in picked or (slot and slot not in sl) or (slot is None and sl):
+                    continue
+                picked[(i, j)] = {"reason": f"slot:{slot}" if slot else "high_sim", "cos": round(c, 3), "slots": sl}
+                n -= 1
+        for (i, j), meta in picked.items():
+            emit(g, S, i, j, meta)
+    close_pass()
+    # pass 2
+    for g in sorted(groups):
+        S, sim = groups[g], sims[g]
+        F = [counted_facts(x.text) for x in S]
+        best = {}
+        for i, j in itertools.combinations(range(len(S)), 2):
+            if not ok(S, i, j) or (S[i].side()["sha1"], S[j].side()["sha1"]) in have:
+                continue
+            ki = {(a, b) for a, b, _ in F[i]}
+            kj = {(a, b) for a, b, _ in F[j]}
+            for key in ki & kj:
+                vi = {v for a, b, v in F[i] if (a, b) == key}
+                vj = {v for a, b, v in F[j] if (a, b) == key}
+                if vi & vj:
+                    continue
+                kk = (key, frozenset([tuple(sorted(vi)), tuple(sorted(vj))]))
+                if kk not in best or sim[i, j] > best[kk][0]:
+                    best[kk] = (sim[i, j], i, j, key)
+        for kk, (c, i, j, key) in sorted(best.items(), key=lambda z: -z[1][0]):
+            if c >= 0.15:
+                emit(g, S, i, j, {"reason": "slot:counted_fact", "cos": round(float(c), 3), "slots": [key[0]]})
+    close_pass()
+    # pass 3
+    for g in sorted(groups):
+        S, sim = groups[g], sims[g]
+        T = [{(m.group(2), m.group(1).rstrip(".").lower()) for m in RE_TITLE.finditer(x.text)} for x in S]
+        N = [{(m.group(2), m.group(1)) for m in RE_FULLNAME.finditer(x.text)} for x in S]
+        C = [counted(x.text) for x in S]
+        best = {}
+        for i, j in itertools.combinations(range(len(S)), 2):
+            if not ok(S, i, j) or (S[i].side()["sha1"], S[j].side()["sha1"]) in have:
+                continue
+            c = sim[i, j]
+            for kind, P in (("title", T), ("name", N)):
+                di, dj = collections.defaultdict(set), collections.defaultdict(set)
+                for key, val in P[i]:
+                    di[key].add(val)
+                for key, val in P[j]:
+                    dj[key].add(val)
+                for key in set(di) & set(dj):
+                    if kind == "name" and key in {"Street", "County", "Avenue", "City", "Center", "Park", "Hospital"}:
+                        continue
+                    if not (di[key] & dj[key]) and c >= 0.15:
+                        kk = (kind, key)
+                        if kk not in best or c > best[kk][0]:
+                            best[kk] = (c, i, j, f"{kind} {key}: {sorted(di[key])} vs {sorted(dj[key])}")
+            if c >= 0.3:
+                for n_ in set(C[i]) & set(C[j]):
+                    if not (C[i][n_] & C[j][n_]):
+                        best[("num", i, j)] = (c, i, j, f"num {n_}: {sorted(C[i][n_])} vs {sorted(C[j][n_])}")
+        for kk, (c, i, j, why) in sorted(best.items(), key=lambda z: -z[1][0]):
+            emit(g, S, i, j, {"reason": "slot:name_title" if kk[0] in ("title", "name") else "slot:number_noun", "cos": round(float(c), 3), "why": why})
+    close_pass()
+    # pass 4
+    for g in sorted(groups):
+        S, sim = groups[g], sims[g]
+        W = [set(RE_WD.findall(x.text)) for x in S]
+        M = [{(m.group(1)[:3], m.group(2)) for m in RE_MONDAY.finditer(x.text)} for x in S]
+        A = []
+        for x in S:
+            d = {}
+            for m in RE_AGE3.finditer(x.text):
+                if m.group(1):
+                    d[m.group(1)] = m.group(2)
+                else:
+                    d[m.group(4)] = m.group(3)
+            A.append(d)
+        best = {}
+        for i, j in itertools.combinations(range(len(S)), 2):
+            if not ok(S, i, j) or (S[i].side()["sha1"], S[j].side()["sha1"]) in have:
+                continue
+            c = sim[i, j]
+            if c >= 0.4 and W[i] and W[j] and not W[i] & W[j]:
+                best[("wd", i, j)] = (c, i, j, f"weekday {sorted(W[i])} vs {sorted(W[j])}")
+            if c >= 0.3 and M[i] and M[j] and not M[i] & M[j] and {a for a, _ in M[i]} & {a for a, _ in M[j]}:
+                best[("md", i, j)] = (c, i, j, f"monthday {sorted(M[i])} vs {sorted(M[j])}")
+            for n_ in set(A[i]) & set(A[j]):
+                if A[i][n_] != A[j][n_]:
+                    kk = ("age", n_, frozenset([A[i][n_], A[j][n_]]))
+                    if kk not in best or c > best[kk][0]:
+                        best[kk] = (c, i, j, f"age {n_}: {A[i][n_]} vs {A[j][n_]}")
+        for kk, (c, i, j, why) in sorted(best.items(), key=lambda z: -z[1][0]):
+            emit(g, S, i, j, {"reason": "slot:number_noun" if kk[0] == "age" else "slot:date", "cos": round(float(c), 3), "why": why})
+    close_pass()
+    # pass 5
+    for g in sorted(groups):
+        S, sim = groups[g], sims[g]
+        H = [bool(RE_HEDGE.search(x.text)) for x in S]
+        At = [bool(RE_ATTR.search(x.text)) for x in S]
+        cands = []
+        for i, j in itertools.combinations(range(len(S)), 2):
+            if not ok(S, i, j) or (S[i].side()["sha1"], S[j].side()["sha1"]) in have or sim[i, j] < 0.35:
+                continue
+            if H[i] and not H[j] and not At[j]:
+                cands.append((sim[i, j], i, j))
+            elif H[j] and not H[i] and not At[i]:
+                cands.append((sim[i, j], j, i))
+        cands.sort(reverse=True)
+        for c, i, j in cands[:3]:
+            emit(g, S, i, j, {"reason": "slot:assessment", "cos": round(float(c), 3)})
+    close_pass()
+    # pass 6
+    for g in sorted(groups):
+        S, sim = groups[g], sims[g]
+        cands = []
+        for i, j in itertools.combinations(range(len(S)), 2):
+            if not ok(S, i, j) or (S[i].side()["sha1"], S[j].side()["sha1"]) in have:
+                continue
+            c = sim[i, j]
+            for n, (p1, p2) in enumerate(POLARITY_PATTERNS):
+                for a, b in ((i, j), (j, i)):
+                    if p1.search(S[a].text) and not p1.search(S[b].text):
+                        if p2 is None:
+                            if c >= 0.5:
+                                cands.append((c, a, b, n))
+                        elif p2.search(S[b].text) and c >= 0.25 and not p2.search(S[a].text):
+                            cands.append((c, a, b, n))
+        cands.sort(reverse=True)
+        seen: set = set()
+        for c, a, b, n in cands:
+            if (a, b) in seen or len(seen) >= 3:
+                continue
+            seen.add((a, b))
+            emit(g, S, a, b, {"reason": "slot:polarity", "cos": round(float(c), 3), "pattern": n})
+    for n, c in enumerate(out, start):
+        c["id"] = f"ecbplus-{n:04d}"
+        c["split"] = split_of("ecbplus", c["group"])
+    return out
+
+
+def _norm(t: str) -> str:
+    t = t.lower().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return " ".join(re.findall(r"[a-z0-9$%']+", t))
+
+
+def near_duplicates(groups: dict[str, list[Sent]], seen: set, lo: float = 0.72, hi: float = 0.97) -> list[dict]:
+    """Cross-outlet pairs whose normalised wording nearly matches but not exactly (difflib ratio in [lo, hi))."""
+    out = []
+    for g in sorted(groups):
+        sents = groups[g]
+        norms = [_norm(s.text) for s in sents]
+        for i, j in itertools.combinations(range(len(sents)), 2):
+            a, b = sents[i], sents[j]
+            if a.outlet == b.outlet or norms[i] == norms[j]:
+                continue
+            key = (a.ref["file"], a.ref["para"], a.ref["sent"], b.ref["file"], b.ref["para"], b.ref["sent"])
+            if key in seen or len(norms[i]) < 40 or len(norms[j]) < 40:
+                continue
+            sm = difflib.SequenceMatcher(None, norms[i], norms[j], autojunk=False)
+            if sm.real_quick_ratio() < lo or sm.quick_ratio() < lo:
+                continue
+            r = sm.ratio()
+            if lo <= r < hi and norms[i] not in norms[j] and norms[j] not in norms[i]:
+                out.append({"dataset": "basil", "group": g, "a": a.side(), "b": b.side(), "mined": {"reason": "near_duplicate", "ratio": round(r, 3), "slots": slot_diffs(a.text, b.text)}})
     return out
 
 
@@ -351,6 +676,7 @@ def write_splits(data: Path) -> dict:
         "basil": sorted(load_basil(data)),
         "neus": sorted(load_neus(data), key=int),
         "claimdiff": sorted({a.group for a, _ in load_claimdiff(data)}),
+        "ecbplus": sorted(load_ecbplus(data), key=lambda g: (int(re.match(r"\d+", g).group(0)), g)),
     }
     splits = {"rule": 'sha1(f"{dataset}:{group}") mod 10 < 6 -> tune, else test', "tune": {}, "test": {}}
     for ds, gs in groups.items():
