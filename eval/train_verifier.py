@@ -4,8 +4,8 @@ Every candidate the slot rules propose on a tune pair is one example: positive w
 pair is labelled a contradiction of the candidate's kind, else negative. A standardised
 logistic regression (scikit-learn, class-balanced) is fitted; C and the threshold are
 chosen from 5-fold cross-validated scores grouped by event (no event in two folds): the
-threshold is the lowest one whose pair-level cross-validated precision is >= TARGET
-(largest recall), falling back to the best F0.5. Writes the coefficients (numbers only,
+threshold is the one with the largest recall whose pair-level cross-validated precision is
+>= TARGET (with recall >= MIN_RECALL); when none reaches it, the best F0.5. Writes the coefficients (numbers only,
 no text: BASIL ships no licence) to src/parallax/resources/comparison/verifier.json and
 prints the threshold to put in CompareSettings.verifier_threshold.
 
@@ -25,6 +25,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "parallax" / "resources" / "comparison" / "verifier.json"
 TARGET = 0.85  # policy: the precision target
+MIN_RECALL = 0.1  # policy: a threshold that shows almost nothing does not "meet" the target
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
 
 
@@ -105,7 +106,7 @@ def main() -> int:
             if np.isnan(prec):
                 continue
             f05 = 1.25 * prec * rec / (0.25 * prec + rec) if prec + rec else 0.0
-            ok = prec >= TARGET
+            ok = prec >= TARGET and rec >= MIN_RECALL
             key = (ok, rec if ok else f05, -thr)
             if best is None or key > best[0]:
                 best = (key, c_val, float(thr), prec, rec)
