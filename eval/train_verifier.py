@@ -49,7 +49,9 @@ def groups_of(pairs, pi, group_of):  # type: ignore[no-untyped-def]
 def pair_level(pairs, pi, scores, kinds, thr):  # type: ignore[no-untyped-def]
     """Pair-level any-contradiction precision/recall at threshold thr."""
     shown = {i for i, s in zip(pi, scores, strict=True) if s >= thr}
-    right = {i for i, s, k in zip(pi, scores, kinds, strict=True) if s >= thr and k == pairs[i].gold}
+    right = {
+        i for i, s, k in zip(pi, scores, kinds, strict=True) if s >= thr and k == pairs[i].gold
+    }
     gold = {i for i, p in enumerate(pairs) if p.gold != "none"}
     tp = len(right)
     prec = tp / len(shown) if shown else float("nan")
@@ -84,10 +86,16 @@ def main() -> int:
     kinds_flat = [c.kind for cs in cands for c in cs]
     x, y, pi = examples(pairs, cands)
     groups = groups_of(pairs, pi, group_of)
-    print(f"candidates {len(y)} (positives {int(y.sum())}); by kind {Counter(kinds_flat)}", file=sys.stderr)
+    print(
+        f"candidates {len(y)} (positives {int(y.sum())}); by kind {Counter(kinds_flat)}",
+        file=sys.stderr,
+    )
     hit = {i for i, c in zip(pi, kinds_flat, strict=True) if c == pairs[i].gold}
     gold = [i for i, p in enumerate(pairs) if p.gold != "none"]
-    print(f"candidate recall on tune contradictions: {len(hit & set(gold))}/{len(gold)}", file=sys.stderr)
+    print(
+        f"candidate recall on tune contradictions: {len(hit & set(gold))}/{len(gold)}",
+        file=sys.stderr,
+    )
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     xs = (x - mean) / scale
@@ -112,7 +120,10 @@ def main() -> int:
                 best = (key, c_val, float(thr), prec, rec)
         if c_val == 1.0:
             for thr in np.arange(0.1, 0.96, 0.05):
-                print(f"  C=1 thr {thr:.2f} cv P/R {pair_level(pairs, pi, cv, kinds_flat, thr)}", file=sys.stderr)
+                print(
+                    f"  C=1 thr {thr:.2f} cv P/R {pair_level(pairs, pi, cv, kinds_flat, thr)}",
+                    file=sys.stderr,
+                )
     assert best is not None
     _, c_val, thr, prec, rec = best
     m = LogisticRegression(C=c_val, class_weight="balanced", max_iter=2000).fit(xs, y)

@@ -300,8 +300,6 @@ class Conflict:
     # values): one row per disagreement however many outlets take part.
     sides: tuple[ConflictSide, ...] = ()
 
-    json_extra: ClassVar[tuple[str, ...]] = ("positions",)
-
     @property
     def positions(self) -> dict[str, tuple[str, ...]]:
         """value -> outlets giving it ("North Carolina": ("A",), "South Carolina": ("B", "C"))."""

@@ -17,8 +17,8 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 
@@ -32,7 +32,9 @@ SentVec = Callable[[str, int], np.ndarray]
 KINDS = ("number", "place", "date", "polarity", "quote_wording", "name_title", "assessment")
 _STOP = {"the", "a", "an", "and", "of", "to", "that", "is", "was", "in", "on", "for", "it", "this"}
 _GENERIC = {"say", "tell", "be", "have", "do", "make", "get", "take", "go", "see", "able"}
-_TIME_CUE = re.compile(r"\b(at the time|then|earlier|later|initially|previously|last \w+|now)\b", re.I)
+_TIME_CUE = re.compile(
+    r"\b(at the time|then|earlier|later|initially|previously|last \w+|now)\b", re.I
+)
 _PRONOUNS = {"it", "they", "them", "that", "which", "what", "this", "who", "he", "she"}
 
 
@@ -128,8 +130,8 @@ def number_candidates(
         if ann is None:
             continue
         for n in slots.number_slots(ann, u.claim.start, u.claim.end, cfg.number_about_tolerance):
-            for key in n.counted - {"count"}:
-                index[f"{n.kind}:{key}"].append((u, n))
+            for word in n.counted - {"count"}:
+                index[f"{n.kind}:{word}"].append((u, n))
     out: dict[tuple, Candidate] = {}
     for items in index.values():
         for (ua, na), (ub, nb) in _cross(items):
@@ -148,7 +150,9 @@ def number_candidates(
                 "bounded": float(math.isinf(na.hi) or math.isinf(nb.hi)),
             }
             what = " ".join(sorted(counted - {na.kind})) or na.kind
-            reason = f"different figures for the same {na.kind} ({what}): {na.text!r} vs {nb.text!r}"
+            reason = (
+                f"different figures for the same {na.kind} ({what}): {na.text!r} vs {nb.text!r}"
+            )
             a = _side(ua, na.value)
             b = _side(ub, nb.value)
             out[key] = Candidate("number", a, b, (ua.article_id, na.start), (ub.article_id, nb.start),
@@ -246,7 +250,9 @@ def _date_pair(
                          f"date:{what}", 0.6, reason, f)  # fmt: skip
 
 
-def _sentence_places(u: ClaimUnit, anns: dict[str, AnnotatedArticle], dateline: dict[str, int]) -> list:  # type: ignore[type-arg]
+def _sentence_places(
+    u: ClaimUnit, anns: dict[str, AnnotatedArticle], dateline: dict[str, int]
+) -> list:  # type: ignore[type-arg]
     """Places of the claim's whole sentence ("X said ... in Norwalk"), dateline excluded."""
     ann, s = anns.get(u.article_id), u.sentence
     if ann is None or s is None:
@@ -267,12 +273,22 @@ def aligned_slot_candidates(
     dateline = {a.id: slots.dateline_end(a) for a in annotated}
     anns = {a.id: a for a in annotated}
     out: dict[tuple, Candidate] = {}
-    for i, j, _ in candidate_pairs(units, vectors, k=cfg.cand_neighbours, floor=cfg.cand_min_cosine):
+    for i, j, _ in candidate_pairs(
+        units, vectors, k=cfg.cand_neighbours, floor=cfg.cand_min_cosine
+    ):
         ua, ub = units[i], units[j]
         _date_pair(ua, ub, ua.times, ub.times, "it happened", vec, cfg, out)
         pa, pb = _sentence_places(ua, anns, dateline), _sentence_places(ub, anns, dateline)
-        only_a = [m for m in pa if not any(slots.nested(m.text, n.text) or m.canonical == n.canonical for n in pb)]
-        only_b = [m for m in pb if not any(slots.nested(m.text, n.text) or m.canonical == n.canonical for n in pa)]
+        only_a = [
+            m
+            for m in pa
+            if not any(slots.nested(m.text, n.text) or m.canonical == n.canonical for n in pb)
+        ]
+        only_b = [
+            m
+            for m in pb
+            if not any(slots.nested(m.text, n.text) or m.canonical == n.canonical for n in pa)
+        ]
         if not only_a or not only_b:
             continue
         ma, mb = only_a[0], only_b[0]
@@ -294,7 +310,9 @@ def aligned_slot_candidates(
 # ---------------------------------------------------------------- polarity
 
 
-def polarity_candidates(units: Sequence[ClaimUnit], vec: SentVec, cfg: CompareSettings) -> list[Candidate]:
+def polarity_candidates(
+    units: Sequence[ClaimUnit], vec: SentVec, cfg: CompareSettings
+) -> list[Candidate]:
     """One outlet negates what another affirms, about the same thing: same verb stem, the
     same patient when both have one, another shared content word, related sentences."""
     index: dict[str, list[tuple[ClaimUnit, str | None]]] = defaultdict(list)
@@ -310,13 +328,17 @@ def polarity_candidates(units: Sequence[ClaimUnit], vec: SentVec, cfg: CompareSe
             if target in _GENERIC or len(target) < 4:
                 continue
             stem = _stem(target)
-            neg_patients = {fr.patient for fr in neg.frames if _stem(fr.verb) == stem and fr.patient}
+            neg_patients = {
+                fr.patient for fr in neg.frames if _stem(fr.verb) == stem and fr.patient
+            }
             for pos, patient in index.get(stem, []):
                 if pos.article_id == neg.article_id or pos.claim.negated or pos.sentence is None:
                     continue
                 if patient and neg_patients and patient not in neg_patients:
                     continue  # same verb, different objects: different acts
-                if re.search(rf"\b(no|not|never|n't)\W+(\w+\W+)?{re.escape(stem)}", pos.sentence.text, re.I):
+                if re.search(
+                    rf"\b(no|not|never|n't)\W+(\w+\W+)?{re.escape(stem)}", pos.sentence.text, re.I
+                ):
                     continue
                 shared = {w for w in (pos.lemmas & neg.lemmas) - _GENERIC if _stem(w) != stem}
                 key = (pos.article_id, neg.article_id, stem)
@@ -379,7 +401,11 @@ def _quote_units(annotated: Sequence[AnnotatedArticle], cfg: CompareSettings) ->
                 by_sent[s.index] = found
         for idx, qs in by_sent.items():
             s = next(s for s in sents if s.index == idx)
-            people = {m.canonical for m in ann.mentions if m.label == "PERSON" and s.start <= m.start < s.end}
+            people = {
+                m.canonical
+                for m in ann.mentions
+                if m.label == "PERSON" and s.start <= m.start < s.end
+            }
             out.append((ann, s, qs, {q.speaker for q in qs if q.speaker} | people))
     return out
 
@@ -451,7 +477,9 @@ def quote_diff(ta: str, tb: str, cfg_edge: int = 3) -> tuple[str, int, int]:
     return " ".join(parts), changed, max(len(xa), len(xb))
 
 
-def quote_candidates(annotated: Sequence[AnnotatedArticle], vec: SentVec, cfg: CompareSettings) -> list[Candidate]:
+def quote_candidates(
+    annotated: Sequence[AnnotatedArticle], vec: SentVec, cfg: CompareSettings
+) -> list[Candidate]:
     """The same words of the same speaker quoted with different words by different outlets.
     Punctuation, case and sentence division never count as a difference."""
     units = _quote_units(annotated, cfg)
@@ -464,7 +492,10 @@ def quote_candidates(annotated: Sequence[AnnotatedArticle], vec: SentVec, cfg: C
         kb = [w for w in _words(tb) if w not in _STOP]
         if not ka or not kb:
             continue
-        matched = sum(bl.size for bl in difflib.SequenceMatcher(a=ka, b=kb, autojunk=False).get_matching_blocks())
+        matched = sum(
+            bl.size
+            for bl in difflib.SequenceMatcher(a=ka, b=kb, autojunk=False).get_matching_blocks()
+        )
         share = matched / min(len(ka), len(kb))
         same_speaker = bool(spa & spb)
         cos = _cos(vec(aa.id, sa.index), vec(ab.id, sb.index))
@@ -483,9 +514,15 @@ def quote_candidates(annotated: Sequence[AnnotatedArticle], vec: SentVec, cfg: C
              "slot_match": share, "slot_gap": changed / max(compared, 1),
              "changed_words": min(1.0, changed / 10)}  # fmt: skip
         speaker = sorted(spa & spb)[0] if spa & spb else "the same speaker"
-        reason = f"{speaker} quoted with different words: {aa.article.outlet} vs {ab.article.outlet}"
-        side_a = ConflictSide(aa.article.outlet, _quotes_span(aa, qa), qa[0].speaker, value=" ".join(_words(ta)))
-        side_b = ConflictSide(ab.article.outlet, _quotes_span(ab, qb), qb[0].speaker, value=" ".join(_words(tb)))
+        reason = (
+            f"{speaker} quoted with different words: {aa.article.outlet} vs {ab.article.outlet}"
+        )
+        side_a = ConflictSide(
+            aa.article.outlet, _quotes_span(aa, qa), qa[0].speaker, value=" ".join(_words(ta))
+        )
+        side_b = ConflictSide(
+            ab.article.outlet, _quotes_span(ab, qb), qb[0].speaker, value=" ".join(_words(tb))
+        )
         cand = Candidate("quote_wording", side_a, side_b, (aa.id, qa[0].start), (ab.id, qb[0].start),
                          f"quote:{speaker}", 0.7 if share >= 0.6 else 0.5, reason, f, diff)  # fmt: skip
         score = share + 0.1 * cos
@@ -510,7 +547,11 @@ def _quotes_span(ann: AnnotatedArticle, qs: list) -> Span:  # type: ignore[type-
 
 def _sentence_of(ann: AnnotatedArticle, start: int, end: int) -> Span:
     s = next((s for s in ann.sentences if s.start <= start < s.end), None)
-    return Span(ann.id, s.start, s.end, s.text) if s else Span(ann.id, start, end, ann.article.text[start:end])
+    return (
+        Span(ann.id, s.start, s.end, s.text)
+        if s
+        else Span(ann.id, start, end, ann.article.text[start:end])
+    )
 
 
 def _fixed_features(cos: float) -> dict[str, float]:
@@ -537,8 +578,12 @@ def title_candidates(annotated: Sequence[AnnotatedArticle]) -> list[Candidate]:
                 continue
             f = _fixed_features(0.0) | {"slot_match": 1.0, "slot_gap": 1.0}
             reason = f"{person}'s office differs: {ta.text!r} ({aa.article.outlet}) vs {tb.text!r} ({ab.article.outlet})"
-            a = ConflictSide(aa.article.outlet, Span(aa.id, ta.start, ta.end, ta.text), None, value=ta.office)
-            b = ConflictSide(ab.article.outlet, Span(ab.id, tb.start, tb.end, tb.text), None, value=tb.office)
+            a = ConflictSide(
+                aa.article.outlet, Span(aa.id, ta.start, ta.end, ta.text), None, value=ta.office
+            )
+            b = ConflictSide(
+                ab.article.outlet, Span(ab.id, tb.start, tb.end, tb.text), None, value=tb.office
+            )
             out[key] = Candidate("name_title", a, b, (aa.id, ta.start), (ab.id, tb.start),
                                  f"office:{person}", 0.7, reason, f)  # fmt: skip
     return list(out.values())
@@ -549,7 +594,9 @@ def _bare_short_name(ann: AnnotatedArticle, start: int, end: int) -> bool:
     ("Mitt" in "Mitt Romney's"), not inside quotes (a nickname or a show title)."""
     text = ann.article.text
     after, before = text[end : end + 3], text[max(0, start - 2) : start]
-    if re.match(r"\s+[A-Z]", after) or re.search(r"[A-Z][\w’']*\s$", text[max(0, start - 20) : start]):
+    if re.match(r"\s+[A-Z]", after) or re.search(
+        r"[A-Z][\w’']*\s$", text[max(0, start - 20) : start]
+    ):
         return False
     return not (re.search(r"[“\"‘']\s*$", before) or re.match(r"[”\"’']", after))
 
@@ -560,13 +607,25 @@ def name_candidates(annotated: Sequence[AnnotatedArticle], cfg: CompareSettings)
     articles; first names, possessives and nicknames never count by themselves."""
     if len(annotated) < cfg.name_min_articles:
         return []
-    full = {m.canonical for a in annotated for m in a.mentions if m.label == "PERSON" and " " in m.canonical}
+    full = {
+        m.canonical
+        for a in annotated
+        for m in a.mentions
+        if m.label == "PERSON" and " " in m.canonical
+    }
     parts = {tok: name for name in full for tok in name.split()}
-    forms: dict[str, dict[str, list[tuple[AnnotatedArticle, int, int]]]] = defaultdict(lambda: defaultdict(list))
+    forms: dict[str, dict[str, list[tuple[AnnotatedArticle, int, int]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     for ann in annotated:
         for m in ann.mentions:
             word = m.text.strip()
-            if m.label == "PERSON" and " " not in word and word in parts and _bare_short_name(ann, m.start, m.end):
+            if (
+                m.label == "PERSON"
+                and " " not in word
+                and word in parts
+                and _bare_short_name(ann, m.start, m.end)
+            ):
                 forms[parts[word]][word].append((ann, m.start, m.end))
     out = []
     for person, by_form in forms.items():
@@ -611,13 +670,21 @@ def assessment_candidates(
                 continue
             if slots.stance(own.sentence.text, own.claim.attribution, False) != "own":
                 continue
-            if slots.stance(other.sentence.text, other.claim.attribution, other.claim.negated) != "disputed":
+            if (
+                slots.stance(other.sentence.text, other.claim.attribution, other.claim.negated)
+                != "disputed"
+            ):
                 continue
-            shared = (set(own.claim.entities) & set(other.claim.entities)) | ((own.lemmas & other.lemmas) - _GENERIC)
+            shared = (set(own.claim.entities) & set(other.claim.entities)) | (
+                (own.lemmas & other.lemmas) - _GENERIC
+            )
             key = (own.article_id, other.article_id, own.claim.start)
             if not shared or key in out:
                 continue
-            f = claim_features(own, other, vec) | {"slot_match": min(1.0, len(shared) / 5), "slot_gap": 1.0}
+            f = claim_features(own, other, vec) | {
+                "slot_match": min(1.0, len(shared) / 5),
+                "slot_gap": 1.0,
+            }
             cue = slots.dispute_cues().search(other.sentence.text)
             reason = (f"{_who(own.outlet, own.article_id)} states it in its own voice; "
                       f"{_who(other.outlet, other.article_id)} reports it as disputed "

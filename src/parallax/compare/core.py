@@ -18,10 +18,12 @@ import numpy as np
 
 from parallax.compare.align import align, embed_claims, sentence_lookup
 from parallax.compare.claims import extract_claims
-from parallax.compare.conflicts import find_conflicts
+from parallax.compare.conflicts import find_candidates
 from parallax.compare.framing import framing_for
+from parallax.compare.grouping import group
 from parallax.compare.omissions import find_omissions, only_one_source, sides_not_heard
 from parallax.compare.settings import CompareSettings
+from parallax.compare.verifier import verify
 from parallax.compare.voices import voices_of
 from parallax.models import (
     AnnotatedArticle,
@@ -108,8 +110,12 @@ def compare(
     lap("embed")
     facts = align(units, vectors)
     lap("align")
-    conflicts = find_conflicts(annotated, units, sent, vectors, cfg, dict(sources or {}))
-    lap("conflicts")
+    cands = find_candidates(annotated, units, sent, vectors, cfg)
+    lap("candidates")
+    scored = verify(cands, cfg)
+    lap("verifier")
+    conflicts = group(scored, sources)
+    lap("group")
     voices = voices_of(annotated)
     lap("voices")
     omissions = []

@@ -57,7 +57,9 @@ class StatedTest:
             self.sents[a.id] = [_slots_in(a, s.start, s.end) for s in a.sentences]
             self.text[a.id] = f" {_norm_words(a.article.text)} "
 
-    def stated(self, article_ids: Sequence[str], units: Sequence[ClaimUnit], vecs: np.ndarray) -> bool:
+    def stated(
+        self, article_ids: Sequence[str], units: Sequence[ClaimUnit], vecs: np.ndarray
+    ) -> bool:
         for aid in article_ids:
             if aid not in self.mat:
                 continue
@@ -69,7 +71,9 @@ class StatedTest:
                 return True
             weak = np.argwhere(sims >= self.cfg.omission_stated_weak)
             for ci, si in weak:
-                ents, nums = self.sents[aid][si] if si < len(self.sents[aid]) else (frozenset(), frozenset())
+                ents, nums = (
+                    self.sents[aid][si] if si < len(self.sents[aid]) else (frozenset(), frozenset())
+                )
                 u = units[ci]
                 if (set(u.claim.entities) & ents) or (set(u.claim.numbers) & nums):
                     return True
@@ -123,10 +127,19 @@ def find_omissions(
         for key, ids in by_key.items():
             reporting = [k for k in have if k != key]
             coverage = len(reporting) / (len(by_key) - 1)
-            if key in have or coverage < cfg.omission_min_coverage or len(reporting) < cfg.omission_min_outlets:
+            if (
+                key in have
+                or coverage < cfg.omission_min_coverage
+                or len(reporting) < cfg.omission_min_outlets
+            ):
                 continue
             rows = [index[u.id] for u in mine]
-            if test is not None and mine and vectors is not None and test.stated(ids, mine, vectors[rows]):
+            if (
+                test is not None
+                and mine
+                and vectors is not None
+                and test.stated(ids, mine, vectors[rows])
+            ):
                 continue
             out.append(
                 Omission(
@@ -170,7 +183,9 @@ def only_one_source(
         k = keys.get(u.article_id, u.article_id)
         if count[k] >= cfg.single_source_max or (u.article_id, u.claim.start) in aligned:
             continue
-        if not _full_clause(u, cfg.single_source_min_words) or not (u.claim.numbers or u.claim.dates):
+        if not _full_clause(u, cfg.single_source_min_words) or not (
+            u.claim.numbers or u.claim.dates
+        ):
             continue
         norm = _norm_words(u.claim.text)
         others = [aid for aid, kk in keys.items() if kk != k]
@@ -210,7 +225,11 @@ def sides_not_heard(
         for key, ids in by_key.items():
             reporting = [k for k in have if k != key]
             coverage = len(reporting) / (len(by_key) - 1)
-            if key in have or coverage < cfg.omission_min_coverage or len(reporting) < cfg.omission_min_outlets:
+            if (
+                key in have
+                or coverage < cfg.omission_min_coverage
+                or len(reporting) < cfg.omission_min_outlets
+            ):
                 continue
             covered = tuple(sorted({outlet[a] for k in reporting for a in by_key[k]}))
             out.append(Omission(outlet=outlet[ids[0]], article_id=ids[0], fact_id=f"side:{side}",

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class CompareSettings:
     # ---------------------------------------------------------------- alignment
-    align_strong: float = 0.80  # cosine at which wording alone aligns (hand-set, docs/comparison.md)
+    align_strong: float = (
+        0.80  # cosine at which wording alone aligns (hand-set, docs/comparison.md)
+    )
     align_weak: float = 0.62  # cosine that also needs concrete overlap (hand-set)
     align_neighbours: int = 8  # policy: neighbours searched per claim (kNN blocking)
 

@@ -116,12 +116,12 @@ def number_slots(ann: AnnotatedArticle, start: int, end: int, about: float) -> l
         if not (m.group(1) or m.group(4)):
             continue  # "3-4 inches" is a range, not a vote
         a, b = int(m.group(2)), int(m.group(3))
-        hi, lo = max(a, b), min(a, b)
+        big, small = max(a, b), min(a, b)
         s0, s1 = m.start(2), m.end(3)
         tally_spans.append((s0, s1))
         out.append(
-            NumberSlot("tally", hi * 1000 + lo, hi * 1000 + lo, frozenset({"vote"}),
-                       text[s0:s1], s0, s1, f"{hi}-{lo}")
+            NumberSlot("tally", big * 1000 + small, big * 1000 + small, frozenset({"vote"}),
+                       text[s0:s1], s0, s1, f"{big}-{small}")
         )  # fmt: skip
     out.extend(_amounts(ann, start, end, about, tally_spans))
     for q in ann.quantities:
@@ -157,7 +157,9 @@ def _amounts(
     have = [(q.start, q.end) for q in ann.quantities] + taken
     out = []
     for ent in ann.doc.char_span(start, end, alignment_mode="expand").ents if end > start else []:
-        if ent.label_ not in ("MONEY", "PERCENT") or any(a < ent.end_char and ent.start_char < b for a, b in have):
+        if ent.label_ not in ("MONEY", "PERCENT") or any(
+            a < ent.end_char and ent.start_char < b for a, b in have
+        ):
             continue
         raw = re.sub(r"(?i)(us\$|\$|€|£|percent|per cent|%|dollars?)", " ", ent.text)
         m = re.search(r"[\d.,]+(?:\s+(?:hundred|thousand|million|billion|trillion))?", raw)
@@ -165,12 +167,19 @@ def _amounts(
         if value is None:
             continue
         before = ann.article.text[max(0, ent.start_char - 30) : ent.start_char]
-        qual = re.search(r"(?i)\b(" + "|".join(sorted(_LOWER | _UPPER | _ABOUT, key=len, reverse=True)) + r")\s*$", before)
+        qual = re.search(
+            r"(?i)\b("
+            + "|".join(sorted(_LOWER | _UPPER | _ABOUT, key=len, reverse=True))
+            + r")\s*$",
+            before,
+        )
         q = qual.group(1).lower() if qual else None
         kind = "money" if ent.label_ == "MONEY" else "percent"
         lo, hi = interval(value, q, about)
         head = ent.root.head
-        counted = frozenset({kind}) | (stems(head.lemma_) if head.pos_ in ("NOUN", "VERB") else frozenset())
+        counted = frozenset({kind}) | (
+            stems(head.lemma_) if head.pos_ in ("NOUN", "VERB") else frozenset()
+        )
         out.append(NumberSlot(kind, lo, hi, counted, ent.text, ent.start_char, ent.end_char,
                               f"{q + ' ' if q else ''}{ent.text}"))  # fmt: skip
     return out
@@ -192,7 +201,7 @@ def relative_gap(a: NumberSlot, b: NumberSlot) -> float:
 
 
 def norm_place(text: str) -> str:
-    """"Little Rock, Ark." == "Little Rock, Arkansas"; "&" == "and"; "the" dropped."""
+    """ "Little Rock, Ark." == "Little Rock, Arkansas"; "&" == "and"; "the" dropped."""
     t = text.strip().replace("&", " and ").replace("’", "'")
     abbr = state_names()
     words = []
@@ -227,7 +236,7 @@ def dateline_end(ann: AnnotatedArticle) -> int:
 
 
 def stance(sentence: str, attribution: str | None, negated: bool) -> str:
-    """"own" (the outlet asserts it), "attributed" (someone says it) or "disputed" (reported
+    """ "own" (the outlet asserts it), "attributed" (someone says it) or "disputed" (reported
     only as a claim, called unproven, or denied)."""
     if dispute_cues().search(sentence):
         return "disputed"
@@ -272,7 +281,9 @@ def office_titles(ann: AnnotatedArticle, persons: Sequence[object] = ()) -> list
             head = _office_head(title, offs)
             if head:
                 s = m.start - len(pre.group(0)) + pre.group(0).find(title)
-                out.append(OfficeTitle(m.canonical, _office_key(title), head, title, s, s + len(title)))
+                out.append(
+                    OfficeTitle(m.canonical, _office_key(title), head, title, s, s + len(title))
+                )
                 continue
         app = re.match(r",\s+((?:the|a|an|[A-Z]\w+[’']s)\s+[^,.;:“”\"()]{2,60}?)\s*(?=[,.;)]|$)",
                        text[m.end : m.end + 90])  # fmt: skip
@@ -281,7 +292,9 @@ def office_titles(ann: AnnotatedArticle, persons: Sequence[object] = ()) -> list
             head = _office_head(title, offs, last_only=True)
             if head:
                 s = m.end + app.start(1)
-                out.append(OfficeTitle(m.canonical, _office_key(title), head, title, s, s + len(title)))
+                out.append(
+                    OfficeTitle(m.canonical, _office_key(title), head, title, s, s + len(title))
+                )
     return out
 
 

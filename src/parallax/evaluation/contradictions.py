@@ -46,7 +46,9 @@ class Pair:
 
 
 def _resolver() -> Any:
-    spec = importlib.util.spec_from_file_location("build_comparison_set", REPO / "eval" / "build_comparison_set.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_comparison_set", REPO / "eval" / "build_comparison_set.py"
+    )
     if spec is None or spec.loader is None:
         raise FileNotFoundError("eval/build_comparison_set.py not found")
     mod = importlib.util.module_from_spec(spec)
@@ -168,7 +170,9 @@ def score(gold: Sequence[str], pred: Sequence[set[str]]) -> dict[str, dict[str, 
     return out
 
 
-def _results(name: str, table: dict, n: int, secs: float, split: str, notes: str) -> list[EvalResult]:
+def _results(
+    name: str, table: dict, n: int, secs: float, split: str, notes: str
+) -> list[EvalResult]:
     out = []
     for k, v in table.items():
         if v["tp"] + v["fp"] + v["fn"] == 0:

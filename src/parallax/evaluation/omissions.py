@@ -40,7 +40,9 @@ def _article(text: str, key: str):  # type: ignore[no-untyped-def]
     for chunk in text.split("\n\n"):
         paras.append((pos, pos + len(chunk)))
         pos += len(chunk) + 2
-    return Article(aid, key, key, "eval", "", None, dt.date(2014, 1, 1), "eval", "en", text, tuple(paras))
+    return Article(
+        aid, key, key, "eval", "", None, dt.date(2014, 1, 1), "eval", "en", text, tuple(paras)
+    )
 
 
 def load(data_dir: Path, split: str | None = "test") -> list[dict[str, Any]]:
@@ -60,7 +62,15 @@ def load(data_dir: Path, split: str | None = "test") -> list[dict[str, Any]]:
         except (OSError, KeyError, ValueError, IndexError) as exc:
             print(f"{ITEMS.name}: {r.get('id')}: skipped ({exc})")
             continue
-        out.append({"id": r["id"], "fact": fact, "text": text, "omitted": bool(r["omitted"]), "outlet": r["outlet"]})
+        out.append(
+            {
+                "id": r["id"],
+                "fact": fact,
+                "text": text,
+                "omitted": bool(r["omitted"]),
+                "outlet": r["outlet"],
+            }
+        )
     return out
 
 
@@ -70,10 +80,12 @@ def _target_file(r: dict[str, Any], data_dir: Path) -> str:
     for n in (1, 2, 3):
         f = folder / f"{r['group']}_{n}.json"
         try:
-            src = json.loads((Path(data_dir) / "basil-dev" / f).read_text(encoding="utf-8")).get("source")
+            src = json.loads((Path(data_dir) / "basil-dev" / f).read_text(encoding="utf-8")).get(
+                "source"
+            )
         except (OSError, ValueError):
             continue
-        if src == r["outlet"]:
+        if str(src).lower() == r["outlet"]:
             return str(f)
     raise KeyError(f"no {r['outlet']} article for group {r['group']}")
 
@@ -129,6 +141,32 @@ def run(data_dir: Path, limit: int | None = None) -> list[EvalResult]:
     for name, p in (("product", pred), ("always-omitted baseline", [True] * len(items))):
         prec, rec, tp, fp, fn = _pr(gold, p)
         extra = {"tp": tp, "fp": fp, "fn": fn}
-        out.append(EvalResult(TASK, f"{name} omitted precision", round(prec, 3), None, NO_REFERENCE, "test", len(items), secs, "", extra))
-        out.append(EvalResult(TASK, f"{name} omitted recall", round(rec, 3), None, NO_REFERENCE, "test", len(items), secs, "", extra))
+        out.append(
+            EvalResult(
+                TASK,
+                f"{name} omitted precision",
+                round(prec, 3),
+                None,
+                NO_REFERENCE,
+                "test",
+                len(items),
+                secs,
+                "",
+                extra,
+            )
+        )
+        out.append(
+            EvalResult(
+                TASK,
+                f"{name} omitted recall",
+                round(rec, 3),
+                None,
+                NO_REFERENCE,
+                "test",
+                len(items),
+                secs,
+                "",
+                extra,
+            )
+        )
     return out
