@@ -27,7 +27,7 @@ def test_comparison_tables():
     if c.conflicts:
         cols = set(Records(c.conflicts).to_df().columns)
         assert {"kind", "sides", "confidence"} <= cols
-    assert {"support", "text"} <= set(c.facts.to_df().columns)
+    assert {"support", "text"} <= set(Records(c.facts).to_df().columns)
 
 
 # Issue 14 item 7, on the demo corpus (a smoke test: nothing was tuned on it).
