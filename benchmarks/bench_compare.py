@@ -14,6 +14,7 @@ import argparse
 import dataclasses
 import hashlib
 import math
+import os
 import random
 import re
 import resource
@@ -26,7 +27,11 @@ from parallax.compare.core import compare
 from parallax.ingest.core import ingest_paths
 from parallax.models import Article
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "balloon"
+CORPUS = (
+    Path(os.environ.get("PARALLAX_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+    / "corpus"
+    / "balloon"
+)
 SWAPS = {
     "said": ["stated", "added", "noted"],
     "told": ["informed", "told"],

@@ -504,7 +504,7 @@ def quote_candidates(
         if not near_same and (not speakers_ok or matched < cfg.quote_min_shared_words
                               or share < cfg.quote_min_share or cos < cfg.cand_min_cosine):  # fmt: skip
             continue
-        diff, changed, compared = quote_diff(ta, tb)
+        diff, changed, compared = quote_diff(ta, tb, cfg.quote_edge_words)
         if not changed:
             continue  # punctuation, case or sentence division only
         f = {"cosine": cos, "entity_jaccard": 0.0, "lemma_jaccard": share, "both_own_voice": 0.0,

@@ -31,6 +31,7 @@ class CompareSettings:
     quote_min_share: float = 0.3  # hand-set: share of the shorter quote's content words
     quote_same_wording_share: float = 0.8  # hand-set: near-identical wording, speaker optional
     quote_min_words: int = 4  # policy: shorter quotes are titles or scare quotes
+    quote_edge_words: int = 3  # hand-set: different words at both ends up to this = rewording
     assessment_min_cosine: float = 0.45  # hand-set: both claims must be about the same thing
     polarity_min_cosine: float = 0.3  # hand-set: both claims must be about the same thing
     name_min_articles: int = 3  # policy: a naming outlier needs >= 3 articles to be an outlier
