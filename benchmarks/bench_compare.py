@@ -14,6 +14,7 @@ import argparse
 import dataclasses
 import hashlib
 import math
+import os
 import random
 import re
 import resource
@@ -26,7 +27,11 @@ from parallax.compare.core import compare
 from parallax.ingest.core import ingest_paths
 from parallax.models import Article
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "balloon"
+CORPUS = (
+    Path(os.environ.get("PARALLAX_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+    / "corpus"
+    / "balloon"
+)
 SWAPS = {
     "said": ["stated", "added", "noted"],
     "told": ["informed", "told"],
@@ -72,7 +77,12 @@ def peak_rss_mb() -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[5, 50, 200])
+    ap.add_argument("--no-framing", action="store_true", help="skip framing (another stage)")
     args = ap.parse_args()
+    if args.no_framing:
+        import parallax.compare.core as core
+
+        core._framing = lambda *a, **k: []  # type: ignore[assignment]
     base = ingest_paths([str(CORPUS)]).articles
     rows = []
     for n in args.sizes:
@@ -108,8 +118,21 @@ def main() -> None:
         print(
             f"{n:8d} {c:7d} {f:6d} {k:6d} {prep:7.1f} {total:8.2f} {n / total:6.1f} {cells} {rss:7.0f}"
         )
+    for n, *_, secs, _ in rows:
+        conf = sum(secs.get(k, 0) for k in ("candidates", "verifier", "group"))
+        print(
+            f"{n} articles: conflicts {conf:.2f} s, verifier share {secs.get('verifier', 0) / max(conf, 1e-9):.1%}"
+        )
     if len(rows) >= 2:
         (n1, c1, *_, s1, _), (n2, c2, *_, s2, _) = rows[-2], rows[-1]
+        cf = [
+            sum(s.get(k, 0) for k in ("candidates", "verifier", "group", "omissions"))
+            for s in (s1, s2)
+        ]
+        print(
+            f"conflicts+omissions time x{cf[1] / max(cf[0], 1e-6):.1f} from {n1} to {n2} articles "
+            f"(linear x{n2 / n1:.1f}, n^2 x{(n2 / n1) ** 2:.1f})"
+        )
         measured = s2["align"] / max(s1["align"], 1e-6)
         nlogn = (c2 * math.log(c2)) / (c1 * math.log(c1))
         print(

@@ -279,9 +279,12 @@ ConflictKind = Literal[
 
 @dataclass(frozen=True)
 class ConflictSide:
+    """One article's side of a disagreement: its outlet, its words and the value it gives."""
+
     outlet: str
     span: Span
     attribution: str | None
+    value: str | None = None  # normalised value ("7-2", "Arkansas", "foreign minister")
 
 
 @dataclass(frozen=True)
@@ -293,6 +296,19 @@ class Conflict:
     confidence: float
     reason: str
     diff: str | None = None  # word-level diff for quote wording
+    # Every article on every side, grouped by value (a and b are the first of the first two
+    # values): one row per disagreement however many outlets take part.
+    sides: tuple[ConflictSide, ...] = ()
+
+    @property
+    def positions(self) -> dict[str, tuple[str, ...]]:
+        """value -> outlets giving it ("North Carolina": ("A",), "South Carolina": ("B", "C"))."""
+        out: dict[str, list[str]] = {}
+        for s in self.sides or (self.a, self.b):
+            names = out.setdefault(s.value or s.span.text, [])
+            if s.outlet not in names:
+                names.append(s.outlet)
+        return {k: tuple(v) for k, v in out.items()}
 
 
 @dataclass(frozen=True)
@@ -302,7 +318,12 @@ class Omission:
     fact_id: str
     fact_text: str
     covered_by: tuple[str, ...]  # outlets that do report it
-    coverage: float  # share of the other outlets reporting it
+    coverage: float  # share of the other sources reporting it
+    # "omitted": others report the fact, this outlet's whole text never states it;
+    # "only_one": only this source reports it (outlet = the one that does);
+    # "side_not_heard": a side others quote is never quoted or paraphrased by this outlet.
+    kind: Literal["omitted", "only_one", "side_not_heard"] = "omitted"
+    evidence: tuple[Span, ...] = ()  # the sentences of the other outlets stating it
 
 
 @dataclass(frozen=True)

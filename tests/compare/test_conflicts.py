@@ -1,122 +1,193 @@
-"""Typed conflicts on the demo corpus: the contradictions a careful reader finds."""
+"""Typed conflicts: slot rules propose, the verifier decides, one row per disagreement.
+
+Fixtures are written here from real-looking wire copy (not the demo corpus). Each test
+targets one failure class named in issue 14.
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
+import datetime as dt
+import hashlib
 from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, analyze_as_one_story
-from parallax.runner import StoryAnalysis
-
-pytestmark = pytest.mark.slow
-
-
-@lru_cache(maxsize=1)
-def demo() -> StoryAnalysis:
-    return analyze_as_one_story([CORPUS])
+from parallax.compare import slots
+from parallax.compare.conflicts import Candidate, find_candidates, quote_diff
+from parallax.compare.grouping import group
+from parallax.compare.settings import CompareSettings
+from parallax.compare.verifier import Scored, verify
+from parallax.models import Article, ConflictSide, Span
 
 
-def _file(article_id: str) -> str:
-    return _ids()[article_id]
+def _art(text: str, outlet: str, day: dt.date | None = dt.date(2024, 3, 8)) -> Article:
+    aid = hashlib.sha256(f"{outlet}:{text}".encode()).hexdigest()[:16]
+    return Article(aid, aid, outlet, "test", "", None, day, "test", "en", text, ((0, len(text)),))
 
 
-@lru_cache(maxsize=1)
-def _ids() -> dict[str, str]:
-    from parallax.ingest.core import ingest_paths
+def _annotate(*arts: Article):  # type: ignore[no-untyped-def]
+    from parallax.annotate.core import annotate
 
-    return {a.id: Path(a.source).name[:3] for a in ingest_paths([str(CORPUS)]).articles}
-
-
-def _of(kind: str):
-    return [c for c in demo().conflicts if c.kind == kind]
+    return annotate(list(arts))
 
 
-def _pair(c) -> set[str]:
-    return {_file(c.a.span.article_id), _file(c.b.span.article_id)}
+def _cands(*arts: Article) -> list[Candidate]:
+    from parallax.compare.align import sentence_lookup
+    from parallax.compare.claims import extract_claims
+
+    ann = _annotate(*arts)
+    return find_candidates(ann, extract_claims(ann), sentence_lookup(ann))
 
 
-def test_number_three_vs_four_earlier_incursions():
-    got = [c for c in _of("number") if _pair(c) == {"000", "001"}]
-    assert got, _of("number")
-    c = got[0]
-    texts = {c.a.span.text, c.b.span.text}
-    assert any("at least four previous spy balloon incidents" in t for t in texts)
-    assert any("at least three previous incursions" in t for t in texts)
-    assert c.a.outlet == c.b.outlet == "The Epoch Times"
+# ---------------------------------------------------------------- pure slot functions
 
 
-def test_compatible_numbers_not_flagged():
-    for c in _of("number"):
-        both = (c.a.span.text + " " + c.b.span.text).lower()
-        assert not ("continents" in both and "countries" in both)
-        assert not ("at least four" in both and "four incidents" in both)
+def test_state_abbreviation_and_ampersand_are_the_same_place():
+    assert slots.norm_place("Little Rock, Ark.") == slots.norm_place("Little Rock, Arkansas")
+    assert slots.norm_place("Trinidad & Tobago") == slots.norm_place("Trinidad and Tobago")
+    assert slots.nested("coast of South Carolina", "South Carolina")
+    assert not slots.nested("North Carolina", "South Carolina")
 
 
-def test_place_north_vs_south_carolina():
-    got = [c for c in _of("place") if _pair(c) == {"002", "003"}]
-    assert got
-    c = got[0]
-    sides = {_file(s.span.article_id): s for s in (c.a, c.b)}
-    assert "North Carolina" in sides["002"].span.text and sides["002"].outlet == "unknown"
-    assert "South Carolina" in sides["003"].span.text and sides["003"].outlet == "NBC News"
+def test_quote_diff_ignores_punctuation_case_and_sentence_division():
+    a = "We will not back down. We will keep fighting for these families."
+    b = "we will not back down, we will keep fighting for these families"
+    assert quote_diff(a, b)[1] == 0
+    assert quote_diff("He's going to win it", "He is going to win it")[1] == 0
+    diff, changed, _ = quote_diff(
+        "the council will never approve this plan", "the council will not approve this plan"
+    )
+    assert changed == 1 and "[-never]" in diff and "[+not]" in diff
 
 
-def test_polarity_apology_flagged_with_low_confidence_and_moment_caveat():
-    got = [c for c in _of("polarity") if "apologised" in c.a.span.text + c.b.span.text]
-    assert got
-    for c in got:
-        assert _file(c.a.span.article_id) == "004" or _file(c.b.span.article_id) == "004"
-        assert _pair(c) & {"002", "003"}
-        assert c.confidence < 0.5
-        assert "different moments" in c.reason
+def test_an_excerpt_of_a_longer_quote_is_not_a_rewording():
+    full = "We have done everything we can to keep the plant open and we will keep trying"
+    assert quote_diff(full, "we will keep trying")[1] == 0
 
 
-def test_wang_called_yi_and_title_conflict():
-    names = [c for c in _of("name_title") if "'Yi'" in c.reason]
-    assert names and "Yi" in (names[0].a.span.text + names[0].b.span.text)
-    assert any(s.outlet == "World Socialist Web Site" for s in (names[0].a, names[0].b))
-    titles = [c for c in _of("name_title") if "office differs" in c.reason]
-    assert titles
-    joined = " | ".join(c.a.span.text + " vs " + c.b.span.text for c in titles)
-    assert "foreign minister" in joined and "Central Foreign Affairs office" in joined
+def test_no_story_specific_words_in_the_rules():
+    src = (Path(slots.__file__).parent / "conflicts.py").read_text(encoding="utf-8").lower()
+    for word in ("spy", "surveillance", "weather", "balloon", "china", "nato"):
+        assert f'"{word}"' not in src and f"'{word}'" not in src
 
 
-def test_quote_wording_with_word_diff():
-    wang = [c for c in _of("quote_wording") if "shoot all of them down" in c.a.span.text]
-    assert wang and all(c.diff for c in wang)
-    assert any("So," in (c.diff or "") and "004" in _pair(c) for c in wang)
-    blinken = [
-        c for c in _of("quote_wording") if "never occur again" in c.a.span.text + c.b.span.text
+def _cand(kind: str, a: tuple[str, str, str], b: tuple[str, str, str], score: float) -> Scored:
+    def side(x: tuple[str, str, str]) -> ConflictSide:
+        outlet, aid, value = x
+        return ConflictSide(outlet, Span(aid, 0, 5, value), None, value=value)
+
+    c = Candidate(kind, side(a), side(b), (a[1], 0), (b[1], 0), "t", 0.7, "r", {})
+    return Scored(c, score, True)
+
+
+def test_pairwise_findings_become_one_row_with_every_outlet():
+    found = [
+        _cand("place", ("A", "a1", "North Carolina"), ("B", "b1", "South Carolina"), 0.9),
+        _cand("place", ("A", "a1", "North Carolina"), ("C", "c1", "South Carolina"), 0.8),
+        _cand("place", ("D", "d1", "North Carolina"), ("C", "c1", "South Carolina"), 0.7),
     ]
-    assert blinken
-    assert any("happen" in (c.diff or "") and "occur" in (c.diff or "") for c in blinken)
+    rows = group(found)
+    assert len(rows) == 1
+    assert rows[0].positions == {"North Carolina": ("A", "D"), "South Carolina": ("B", "C")}
+    assert rows[0].confidence == 0.9
 
 
-def test_assessment_spy_balloon_vs_research_balloon():
-    got = _of("assessment")
-    pairs = {frozenset(_pair(c)) for c in got}
-    assert frozenset({"000", "004"}) in pairs
-    c = next(c for c in got if _pair(c) == {"000", "004"})
-    assert "spy balloon" in c.a.span.text and c.a.attribution is None
-    assert "research balloon" in c.b.span.text
-    assert any("not intended for surveillance" in c.b.span.text for c in got)
+def test_syndicated_copies_never_disagree_on_their_own():
+    found = [_cand("number", ("AP", "a1", "4"), ("AP copy", "a2", "5"), 0.9)]
+    assert group(found, {"a1": "ap", "a2": "ap"}) == []
+    assert len(group(found)) == 1
 
 
-def test_shoot_down_date_not_a_conflict():
-    for c in _of("date"):
-        both = c.a.span.text + c.b.span.text
-        assert not ("February 4" in both and "Saturday" in both), c
+def test_rules_only_fallback_uses_rule_priors():
+    c = _cand("number", ("A", "a", "1"), ("B", "b", "2"), 0.0).candidate
+    off = CompareSettings(use_verifier=False)
+    assert verify([c], off)[0].score == c.prior
+    on = verify([c], CompareSettings())[0]
+    assert 0.0 < on.score < 1.0
 
 
-def test_every_conflict_is_cross_article_verbatim_and_explained():
-    from parallax.ingest.core import ingest_paths
+# ---------------------------------------------------------------- through the annotation
 
-    texts = {a.id: a.text for a in ingest_paths([str(CORPUS)]).articles}
-    assert demo().conflicts
-    for c in demo().conflicts:
-        assert c.a.span.article_id != c.b.span.article_id
-        for s in (c.a, c.b):
-            assert texts[s.span.article_id][s.span.start : s.span.end] == s.span.text
-        assert 0 < c.confidence <= 1 and c.reason
+
+@pytest.mark.slow
+def test_vote_tallies_are_read_and_compared():
+    a = _art("The city council approved the rezoning plan on a 7-2 vote Tuesday night.", "Gazette")
+    b = _art("Voting 5-4, the city council approved the rezoning plan Tuesday night.", "Herald")
+    ann = _annotate(a, b)
+    ta = slots.number_slots(ann[0], 0, len(a.text), 0.1)
+    tb = slots.number_slots(ann[1], 0, len(b.text), 0.1)
+    assert [s.value for s in ta if s.kind == "tally"] == ["7-2"]
+    assert [s.value for s in tb if s.kind == "tally"] == ["5-4"]
+    got = [c for c in _cands(a, b) if c.kind == "number"]
+    assert got and {got[0].a.value, got[0].b.value} == {"7-2", "5-4"}
+
+
+@pytest.mark.slow
+def test_counts_of_different_things_or_compatible_bounds_are_not_candidates():
+    a = _art("Delegates from five continents attended the summit in Geneva.", "Sport Daily")
+    b = _art("Delegates from forty countries attended the summit in Geneva.", "Wire")
+    c = _art("At least four people were injured when the bridge collapsed.", "Gazette")
+    d = _art("Four people were injured when the bridge collapsed on Monday.", "Herald")
+    assert not [x for x in _cands(a, b) if x.kind == "number"]
+    assert not [x for x in _cands(c, d) if x.kind == "number"]
+
+
+@pytest.mark.slow
+def test_same_weekday_resolves_identically_for_articles_of_the_same_day():
+    a = _art("The storm made landfall near Mobile on Thursday, officials said.", "Gazette")
+    b = _art("Officials said the storm made landfall on Thursday near Mobile.", "Herald")
+    ann = _annotate(a, b)
+    da = [t.date_start for t in ann[0].times if "Thursday" in t.text]
+    db = [t.date_start for t in ann[1].times if "Thursday" in t.text]
+    assert da and da == db
+    assert not [c for c in _cands(a, b) if c.kind == "date"]
+
+
+@pytest.mark.slow
+def test_dateline_is_not_a_place_of_the_event():
+    a = _art(
+        "LITTLE ROCK, Ark. (AP) — The governor signed the bill in Hot Springs on Friday.", "AP"
+    )
+    b = _art("The governor signed the bill in Hot Springs on Friday, her office said.", "Times")
+    ann = _annotate(a, b)
+    assert slots.dateline_end(ann[0]) > 0 and slots.dateline_end(ann[1]) == 0
+    assert not [c for c in _cands(a, b) if c.kind == "place"]
+
+
+@pytest.mark.slow
+def test_offices_only_from_a_title_next_to_the_name():
+    a = _art(
+        "Police described the pre-dawn arrest of President Ortiz's nephew. "
+        "Foreign Minister Ana Ruiz said talks would resume.",
+        "Wire",
+    )
+    ann = _annotate(a)
+    titles = slots.office_titles(ann[0])
+    assert any(t.office == "foreign minister" and "Ruiz" in t.person for t in titles)
+    assert not any("arrest" in t.text for t in titles)
+
+
+@pytest.mark.slow
+def test_first_name_possessive_and_nickname_never_conflict_by_themselves():
+    a = _art("Mitt Romney's campaign said Romney would visit Ohio. Romney spoke there.", "A")
+    b = _art("Mitt Romney spoke in Ohio on Monday, and Romney's aides were upbeat.", "B")
+    c = _art("“Mitt” was trending after Mitt Romney spoke in Ohio, where Romney drew a crowd.", "C")
+    assert not [x for x in _cands(a, b, c) if x.kind == "name_title"]
+
+
+@pytest.mark.slow
+def test_polarity_about_different_things_is_not_a_candidate():
+    a = _art("The mayor did not sign the budget, aides said.", "A")
+    b = _art("The mayor signed the lease for the new stadium.", "B")
+    assert not [c for c in _cands(a, b) if c.kind == "polarity"]
+
+
+@pytest.mark.slow
+def test_disputed_claim_is_an_assessment_candidate():
+    a = _art("The factory released toxic runoff into the river last spring.", "A")
+    b = _art(
+        "Activists claim, without evidence, that the factory released toxic runoff into the river.",
+        "B",
+    )
+    got = [c for c in _cands(a, b) if c.kind == "assessment"]
+    assert got and got[0].a.value == "asserted" and got[0].b.value == "disputed"

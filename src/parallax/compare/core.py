@@ -18,9 +18,12 @@ import numpy as np
 
 from parallax.compare.align import align, embed_claims, sentence_lookup
 from parallax.compare.claims import extract_claims
-from parallax.compare.conflicts import find_conflicts
+from parallax.compare.conflicts import find_candidates
 from parallax.compare.framing import framing_for
-from parallax.compare.omissions import find_omissions
+from parallax.compare.grouping import group
+from parallax.compare.omissions import find_omissions, only_one_source, sides_not_heard
+from parallax.compare.settings import CompareSettings
+from parallax.compare.verifier import verify
 from parallax.compare.voices import voices_of
 from parallax.models import (
     AnnotatedArticle,
@@ -68,6 +71,13 @@ def _framing(
     return out
 
 
+def _cfg(settings: Any) -> CompareSettings:
+    """Accept the whole Settings object, its compare section, or None."""
+    if isinstance(settings, CompareSettings):
+        return settings
+    return getattr(settings, "compare", None) or CompareSettings()
+
+
 def compare(
     annotated: Sequence[AnnotatedArticle],
     sentence_vectors: Sequence[np.ndarray] | None = None,
@@ -77,10 +87,11 @@ def compare(
 ) -> Comparison:
     """Compare the articles of one story. `sentence_vectors` (from parallax.annotate.embed) are
     reused when given; otherwise sentences and clauses are embedded here. `events` (lists
-    of article ids) make omissions count only outlets covering the same event: a piece
-    on the briefings does not "omit" the later Munich meeting. `sources` (article id ->
-    source key, stories/syndication.py) marks wire copies; the brief and report count
-    facts' outlets by source key (the comparison helper applies it here)."""
+    of article ids) make omissions count only sources covering the same event: a piece
+    on the briefings does not "omit" the later Munich meeting. `sources` maps article id ->
+    independent-source key (syndicated copies share one; default: the outlet), so copies
+    never corroborate, contradict or omit on their own."""
+    cfg = _cfg(settings)
     annotated = [a for a in annotated if a is not None]
     seconds: dict[str, float] = {}
     t = time.perf_counter()
@@ -99,24 +110,32 @@ def compare(
     lap("embed")
     facts = align(units, vectors)
     lap("align")
-    conflicts = find_conflicts(annotated, units, sent)
-    lap("conflicts")
-    if events:
-        omissions = []
-        for ids in events:
-            members = [a for a in annotated if a.id in set(ids)]
-            scoped = [
-                dataclasses.replace(
-                    f, support=tuple(s for s in f.support if s.article_id in set(ids))
-                )
-                for f in facts
-            ]
-            omissions.extend(find_omissions(members, [f for f in scoped if f.support]))
-    else:
-        omissions = find_omissions(annotated, facts)
-    lap("omissions")
+    cands = find_candidates(annotated, units, sent, vectors, cfg)
+    lap("candidates")
+    scored = verify(cands, cfg)
+    lap("verifier")
+    conflicts = group(scored, sources)
+    lap("group")
     voices = voices_of(annotated)
     lap("voices")
+    omissions = []
+    for ids in [list(e) for e in events] if events else [[a.id for a in annotated]]:
+        members = [a for a in annotated if a.id in set(ids)]
+        scoped = [
+            dataclasses.replace(f, support=tuple(s for s in f.support if s.article_id in set(ids)))
+            for f in facts
+        ]
+        scoped = [f for f in scoped if f.support]
+        mine = [v for v in voices if v.article_id in set(ids)]
+        omissions.extend(find_omissions(members, scoped, units, vectors, sent, cfg, sources))
+        omissions.extend(sides_not_heard(members, mine, cfg, sources))
+        picked = [i for i, u in enumerate(units) if u.article_id in set(ids)]
+        omissions.extend(
+            only_one_source(
+                members, scoped, [units[i] for i in picked], vectors[picked], sent, cfg, sources
+            )
+        )
+    lap("omissions")
     framing = _framing(annotated, claims, sentence_vectors)
     lap("framing")
     return Comparison(

@@ -27,7 +27,9 @@ class EvalResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-TASKS = ("quotes", "loaded_language", "events", "stream", "claims", "brief")
+TASKS = (
+    "quotes", "loaded_language", "events", "stream", "claims", "brief", "contradictions", "omissions",
+)  # fmt: skip
 
 
 def default_data_dir() -> Path:
