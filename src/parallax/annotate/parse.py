@@ -27,6 +27,19 @@ def parse_texts(texts: Sequence[str], batch_size: int = 16, n_process: int = 1) 
     return iter(nlp.pipe(clean, batch_size=batch_size, n_process=n_process))
 
 
+def parse_articles(
+    texts: Sequence[str], titles: Sequence[str], batch_size: int = 16, n_process: int = 1
+) -> Iterator[tuple[Any, Any]]:
+    """(body Doc, headline Doc) per article from ONE `nlp.pipe` call (headlines ride along).
+
+    Headlines are not part of `Article.text`; framing scores them like body text, so
+    they are parsed here, in the same pass, instead of later on their own.
+    """
+    interleaved = [t for pair in zip(texts, titles, strict=True) for t in pair]
+    docs = parse_texts(interleaved, batch_size, n_process)
+    return iter(zip(docs, docs, strict=False))
+
+
 @lru_cache(maxsize=1)
 def _vocab() -> Any:
     """An English vocabulary for restoring stored parses (no pipeline load needed)."""

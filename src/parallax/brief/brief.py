@@ -130,16 +130,16 @@ def _story_facts(facts: Sequence[Fact], ids: set[str]) -> list[Fact]:
     return out
 
 
-def _bias(texts: list[str]) -> list[float]:
-    """BABE-trained sentence bias from `parallax.compare.framing`; zeros if the model is missing."""
-    if not texts:
+def _bias(ctx: _Context, spans: list[Span]) -> list[float]:
+    """BABE-trained sentence bias read off the stored parse; zeros if the model is missing."""
+    if not spans:
         return []
     try:
-        from parallax.compare.framing import sentence_bias
+        from parallax.compare.framing import bias_of_spans
 
-        return [float(x) for x in sentence_bias(texts)]
+        return [0.0 if x != x else float(x) for x in bias_of_spans(ctx.annotated, spans)]
     except Exception:  # the brief must not fail because the optional scorer did
-        return [0.0] * len(texts)
+        return [0.0] * len(spans)
 
 
 def _surname(name: str | None) -> str | None:
@@ -168,8 +168,9 @@ def _summary(ctx: _Context, facts: list[Fact], n_outlets: int) -> list[BriefSent
                 continue
             cands.append((sup, sent))
         plans.append((fact, cands))
-    texts = sorted({sent.text for _, cands in plans for _, sent in cands})
-    bias = dict(zip(texts, _bias(texts), strict=True))
+    first = {sent.text: sent for _, cands in plans for _, sent in cands}
+    texts = sorted(first)
+    bias = dict(zip(texts, _bias(ctx, [first[t] for t in texts]), strict=True))
     out: list[BriefSentence] = []
     used: list[frozenset[str]] = []
     for fact, cands in plans:
@@ -219,7 +220,7 @@ def _fallback_summary(ctx: _Context) -> list[BriefSentence]:
                 cands.append(span)
     if not cands:
         return []
-    bias = _bias([c.text for c in cands])
+    bias = _bias(ctx, cands)
     best = min(
         zip(cands, bias, strict=True),
         key=lambda cb: (ctx.loaded_count(cb[0]) + cb[1], len(cb[0].text)),

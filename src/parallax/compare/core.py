@@ -51,6 +51,7 @@ def _framing(
     annotated: Sequence[AnnotatedArticle],
     claims: Sequence[Claim],
     sentence_vectors: Sequence[np.ndarray] | None = None,
+    settings: Any = None,
 ) -> list[Framing]:
     """Framing per article; one article's failure is logged and the rest are kept."""
     vectors = (
@@ -62,7 +63,9 @@ def _framing(
     for ann in annotated:
         try:
             mine = [c for c in claims if c.article_id == ann.id]
-            out.append(framing_for(ann, mine, sentence_vectors=vectors.get(ann.id)))
+            out.append(
+                framing_for(ann, mine, vectors.get(ann.id), getattr(settings, "framing", None))
+            )
         except Exception as exc:
             log.warning("framing failed for %s: %s", ann.id, exc)
     return out
@@ -114,7 +117,7 @@ def compare(
     lap("omissions")
     voices = voices_of(annotated)
     lap("voices")
-    framing = _framing(annotated, claims, sentence_vectors)
+    framing = _framing(annotated, claims, sentence_vectors, settings)
     lap("framing")
     return Comparison(
         facts=Records(facts),
