@@ -20,7 +20,7 @@ class FramingSettings:
     tagger_path: str = ""
     # P(loaded) at or above which a word is shown: chosen for span F1 (overlap) on the
     # basil-dev TUNE split (events disjoint from the test split) by eval/train_tagger.py.
-    tagger_threshold: float = 0.5
+    tagger_threshold: float = 0.425
     sentence_model: str = "sentence_babe"  # folder under resources/framing/ (policy)
     # A sentence is own voice when less than this share of its characters is quoted (policy).
     own_voice_max_quoted: float = 0.5
