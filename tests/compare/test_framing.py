@@ -159,7 +159,6 @@ def test_framing_reads_the_stored_parse_only(monkeypatch: pytest.MonkeyPatch) ->
     """No spaCy call on article text after annotate."""
     import parallax.nlp as nlp_mod
     from parallax.compare.framing import framing_for
-
     from parallax.compare.lexicons import default_matcher
 
     ann = _annotated()[EPOCH_1]

@@ -92,7 +92,7 @@ def sentence_token_scores(spans: Sequence[Any], model: TaggerModel | None) -> li
         toks = candidate_tokens(sub[:], quoted_regions(sub.text, []))
         lex = lexicon_membership(sub)
         feats = [token_feature_dict(t, lex.get(t.i, set()), sub[:]) for t in toks]
-        out.append(model.score(feats, model.dense_for(toks)) if feats else np.zeros(0))
+        out.append(model.score(feats) if feats else np.zeros(0))
     return out
 
 
@@ -323,22 +323,6 @@ def token_feature_dict(tok: Any, lex: set[str], sent: Any) -> dict[str, float]:
     return feats
 
 
-_LEMMA_VECS: dict[str, np.ndarray] = {}
-_LEMMA_CACHE_MAX = 200_000  # policy: bound on cached lemma vectors per process
-
-
-def lemma_vectors(lemmas: Sequence[str]) -> np.ndarray:
-    """MiniLM vectors of single lemmas (cached per process): word meaning beyond seen lemmas."""
-    todo = [w for w in dict.fromkeys(lemmas) if w not in _LEMMA_VECS]
-    if todo:
-        if len(_LEMMA_VECS) > _LEMMA_CACHE_MAX:
-            _LEMMA_VECS.clear()
-        _LEMMA_VECS.update(zip(todo, embed(todo), strict=True))
-    if not lemmas:
-        return np.zeros((0, EMBED_DIM), dtype=np.float32)
-    return np.stack([_LEMMA_VECS[w] for w in lemmas])
-
-
 @dataclass(frozen=True)
 class TaggerModel:
     """Logistic regression over sparse parse features (+ optional sentence-vector columns).
@@ -352,18 +336,6 @@ class TaggerModel:
     intercept: float
     params: dict[str, Any] = field(default_factory=dict)
     provenance: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def word_vector_scale(self) -> float:
-        """> 0 when the model also reads a MiniLM vector of each word's lemma (scaled)."""
-        return float(self.params.get("lemma_vectors", 0.0))
-
-    def dense_for(self, tokens: Sequence[Any]) -> np.ndarray | None:
-        """The dense columns this model expects for `tokens` (None if it uses none)."""
-        scale = self.word_vector_scale
-        if not scale or not tokens:
-            return None
-        return lemma_vectors([(t.lemma_ or t.text).lower() for t in tokens]) * scale
 
     @property
     def source(self) -> str:

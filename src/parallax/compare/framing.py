@@ -121,7 +121,7 @@ def scored_tokens(
             continue
         lex = bm.lexicon_membership(sent.as_doc())
         feats = [bm.token_feature_dict(t, lex.get(t.i - sent.start, set()), sent) for t in toks]
-        out.append((toks, model.score(feats, model.dense_for(toks))))
+        out.append((toks, model.score(feats)))
     return out
 
 
