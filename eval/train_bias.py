@@ -1,10 +1,13 @@
-"""Train the sentence bias model on BABE and write src/parallax/resources/bias_model.json.
+"""Train the sentence bias model on BABE: src/parallax/resources/framing/sentence_babe/model.json.
 
-Usage: python eval/train_bias.py [--data ../shared/data] [--out src/parallax/resources/bias_model.json]
+Usage: python eval/train_bias.py [--data ../shared/data] [--out PATH]
 
-Uses the same `featurize` + `fit` as `parallax eval loaded_language` (which
-cross-validates them), so the shipped weights are the evaluated recipe trained on
-all of BABE SG2. Output is plain JSON: no pickle.
+Same recipe `parallax eval loaded_language` cross-validates: MiniLM embedding +
+lexicon counts + word-tagger aggregates, standardised logistic regression. The
+tagger columns of the training rows are out-of-fold (inner 3-fold) so the model
+learns how much to trust the tagger on words it has not seen; at run time they
+come from the shipped BABE tagger (train it first: eval/train_tagger.py).
+Output is plain JSON: no pickle.
 """
 
 from __future__ import annotations
@@ -15,18 +18,20 @@ import sys
 import time
 from pathlib import Path
 
-from parallax.compare.bias_model import ALL_FEATURES, DEFAULT_C, featurize, fit
+import numpy as np
+
+from parallax.compare.bias_model import ALL_FEATURES, DEFAULT_C, TAGGER_FEATURES, featurize, fit
 from parallax.evaluation import default_data_dir
-from parallax.evaluation.loaded_language import provenance, read_babe
-from parallax.nlp import EMBEDDING_MODEL, SPACY_MODEL
+from parallax.evaluation.loaded_language import babe_tokens, oof_tagger_rows, provenance, read_babe
+from parallax.nlp import EMBEDDING_MODEL, SPACY_MODEL, spacy_nlp
 
 DEFAULT_OUT = (
-    Path(__file__).resolve().parents[1] / "src" / "parallax" / "resources" / "bias_model.json"
+    Path(__file__).resolve().parents[1] / "src/parallax/resources/framing/sentence_babe/model.json"
 )
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--data", type=Path, default=None, help="folder holding babe/ (../shared/data)")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--C", type=float, default=DEFAULT_C)
@@ -38,7 +43,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: BABE not found: {exc}", file=sys.stderr)
         return 2
     t = time.perf_counter()
-    X = featurize(babe.texts)
+    docs = list(spacy_nlp().pipe(babe.texts, batch_size=64))
+    table = babe_tokens(babe, docs)
+    every = np.arange(len(babe.texts))
+    tag = oof_tagger_rows(table, babe.labels, every, np.zeros(0, dtype=int))
+    X = featurize(babe.texts, docs, tagger_rows=tag)
+    assert X.shape[1] == len(ALL_FEATURES) and tag.shape[1] == len(TAGGER_FEATURES)
     model = fit(X, babe.labels, features=ALL_FEATURES, C=args.C)
     payload = model.to_json()
     payload["provenance"] = {
@@ -47,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         "spacy_model": SPACY_MODEL,
         "trained_by": "eval/train_bias.py",
     }
-    args.out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(payload, indent=0) + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({len(babe.texts)} sentences, {time.perf_counter() - t:.0f} s)")
     return 0
 

@@ -201,6 +201,8 @@ class AnnotatedArticle:
     # later stages read it instead of parsing again. Not serialised into JSON (repr=False);
     # the store keeps it as DocBin bytes (annotate.parse).
     doc: Any = field(default=None, repr=False, compare=False, hash=False)
+    # The parse of `article.title` from the same pass (headlines are scored like body text).
+    title_doc: Any = field(default=None, repr=False, compare=False, hash=False)
 
     @property
     def id(self) -> str:
@@ -337,6 +339,29 @@ class LoadedTerm:
 
 
 @dataclass(frozen=True)
+class ActorTerms:
+    """How one article describes one main actor: words the parse ties to its mentions."""
+
+    article_id: str
+    entity: str  # canonical name
+    label: str  # PERSON ORG GPE NORP
+    mentions: int
+    words: tuple[str, ...]  # lemmas of modifiers, appositions, nominal heads; most frequent first
+
+
+@dataclass(frozen=True)
+class FramingSignal:
+    """An informational-bias signal on one sentence (e.g. unsourced speculation)."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    kind: str  # "speculation"
+    reason: str
+
+
+@dataclass(frozen=True)
 class Framing:
     article_id: str
     outlet: str
@@ -348,6 +373,12 @@ class Framing:
     bias_score: float  # mean sentence bias probability, own voice
     headline_bias: float
     body_bias: float
+    # Loaded terms of the headline; their start/end index `Article.title`, not `.text`.
+    headline_terms: tuple[LoadedTerm, ...] = ()
+    loaded_per_1000_words: float = 0.0
+    own_voice_share: float = 0.0  # share of sentences mostly outside quotes
+    actors: tuple[ActorTerms, ...] = ()
+    speculation: tuple[FramingSignal, ...] = ()
 
     json_extra: ClassVar[tuple[str, ...]] = ("sourced_share",)
 

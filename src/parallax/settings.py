@@ -19,6 +19,7 @@ from typing import Any
 from parallax.annotate.settings import AnnotateSettings
 from parallax.apps.settings import WebSettings
 from parallax.brief.settings import BriefSettings
+from parallax.compare.framing_settings import FramingSettings
 from parallax.compare.settings import CompareSettings
 from parallax.ingest.settings import IngestSettings
 from parallax.stories.docs import ClusterParams
@@ -34,6 +35,7 @@ class Settings:
     annotate: AnnotateSettings = field(default_factory=AnnotateSettings)
     cluster: ClusterParams = field(default_factory=ClusterParams.default)
     compare: CompareSettings = field(default_factory=CompareSettings)
+    framing: FramingSettings = field(default_factory=FramingSettings)
     brief: BriefSettings = field(default_factory=BriefSettings)
     web: WebSettings = field(default_factory=WebSettings)
 

@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from parallax.annotate.entities import find_mentions, find_people
-from parallax.annotate.parse import doc_from_bytes, doc_to_bytes, parse_texts
+from parallax.annotate.parse import doc_from_bytes, doc_to_bytes, parse_articles
 from parallax.annotate.quantities import find_quantities
 from parallax.annotate.quotes import find_quotes
 from parallax.annotate.settings import AnnotateSettings, QuoteSettings
@@ -39,7 +39,11 @@ def year_hint(articles: Sequence[Article]) -> int | None:
 
 
 def annotate_doc(
-    doc: Any, article: Article, hint: int | None = None, quotes: QuoteSettings | None = None
+    doc: Any,
+    article: Article,
+    hint: int | None = None,
+    quotes: QuoteSettings | None = None,
+    title_doc: Any = None,
 ) -> AnnotatedArticle:
     """All annotations of one article from its parsed Doc (names are per-article here)."""
     aid = article.id
@@ -60,7 +64,11 @@ def annotate_doc(
         times=tuple(resolve_times(doc, aid, article.published, hint)),
         quantities=tuple(find_quantities(doc, aid)),
         doc=doc,
+        title_doc=title_doc,
     )
+
+
+TITLE_KEY = "{}#title"  # parses-table key of an article's headline parse
 
 
 def _version(published: object, hint: int | None) -> str:
@@ -75,6 +83,13 @@ def _save(store: Store, annotated: list[AnnotatedArticle], hint: int | None) -> 
         if group:
             store.put_annotations(group, version)
     store.put_parses({a.id: doc_to_bytes(a.doc) for a in annotated if a.doc is not None})
+    store.put_parses(
+        {
+            TITLE_KEY.format(a.id): doc_to_bytes(a.title_doc)
+            for a in annotated
+            if a.title_doc is not None
+        }
+    )
 
 
 def _cached(store: Store, articles: list[Article], hint: int | None) -> dict[str, AnnotatedArticle]:
@@ -85,11 +100,15 @@ def _cached(store: Store, articles: list[Article], hint: int | None) -> dict[str
     done.update(store.get_annotations([a for a in articles if a.published], ANNOTATOR_VERSION))
     undated = [a for a in articles if a.published is None]
     done.update(store.get_annotations(undated, _version(None, hint)))
-    parses = store.get_parses(list(done))
+    parses = store.get_parses([*done, *(TITLE_KEY.format(a) for a in done)])
     return {
-        aid: replace(ann, doc=doc_from_bytes(parses[aid]))
+        aid: replace(
+            ann,
+            doc=doc_from_bytes(parses[aid]),
+            title_doc=doc_from_bytes(parses[TITLE_KEY.format(aid)]),
+        )
         for aid, ann in done.items()
-        if aid in parses
+        if aid in parses and TITLE_KEY.format(aid) in parses
     }
 
 
@@ -111,19 +130,22 @@ def annotate(
         progress(len(done))
     todo = list({a.id: a for a in articles if a.id not in done}.values())
     fresh: list[AnnotatedArticle] = []
-    docs = parse_texts(
+    docs = parse_articles(
         [a.text for a in todo],
+        [a.title or "" for a in todo],
         cfg.batch_size,
         cfg.n_process,
         cfg.max_chunk_chars,
         cfg.min_per_process,
     )
-    for article, doc in zip(todo, docs, strict=True):
+    for article, (doc, title_doc) in zip(todo, docs, strict=True):
         try:
-            ann = annotate_doc(doc, article, hint, cfg.quotes)
+            ann = annotate_doc(doc, article, hint, cfg.quotes, title_doc)
         except Exception as exc:  # one odd article must not stop a crawl
             log.warning("%s: annotation failed (%s); article left unannotated", article.source, exc)
-            done[article.id] = AnnotatedArticle(article, (), (), (), (), (), (), doc=doc)
+            done[article.id] = AnnotatedArticle(
+                article, (), (), (), (), (), (), doc=doc, title_doc=title_doc
+            )
             continue  # never cached: a fixed annotator retries it next run
         fresh.append(ann)
         done[article.id] = ann

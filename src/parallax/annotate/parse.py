@@ -84,6 +84,24 @@ def _rejoin(docs: Iterator[Any], counts: list[int]) -> Iterator[Any]:
         yield parts[0] if n == 1 else Doc.from_docs(parts, ensure_whitespace=False)
 
 
+def parse_articles(
+    texts: Sequence[str],
+    titles: Sequence[str],
+    batch_size: int = 16,
+    n_process: int = 1,
+    max_chunk_chars: int = 50_000,
+    min_per_process: int = 200,
+) -> Iterator[tuple[Any, Any]]:
+    """(body Doc, headline Doc) per article from ONE `nlp.pipe` call (headlines ride along).
+
+    Headlines are not part of `Article.text`; framing scores them like body text, so
+    they are parsed here, in the same pass, instead of later on their own.
+    """
+    interleaved = [t for pair in zip(texts, titles, strict=True) for t in pair]
+    docs = parse_texts(interleaved, batch_size, n_process, max_chunk_chars, min_per_process)
+    return iter(zip(docs, docs, strict=False))
+
+
 @lru_cache(maxsize=1)
 def _vocab() -> Any:
     """An English vocabulary for restoring stored parses (no pipeline load needed)."""

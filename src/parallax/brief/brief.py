@@ -342,23 +342,14 @@ def _story_facts(facts: Sequence[Fact], ids: set[str]) -> list[Fact]:
 
 
 def _bias(ctx: _Context, spans: Sequence[Span]) -> list[float]:
-    """BABE-trained sentence bias (compare/bias_model.py) on the stored parse of each span
-    (never a second spaCy pass); zeros if the model is missing or fails."""
+    """BABE-trained sentence bias read off the stored parse (never a second spaCy pass);
+    zeros where a parse or the model is missing."""
     if not spans:
         return []
-    docs = []
-    for sp in spans:
-        ann = ctx.annotated.get(sp.article_id)
-        doc = ann.doc if ann is not None else None
-        sub = doc.char_span(sp.start, sp.end, alignment_mode="expand") if doc is not None else None
-        docs.append(sub.as_doc() if sub is not None else None)
-    if any(d is None for d in docs):
-        return [0.0] * len(spans)  # no stored parse: score nothing rather than parse again
     try:
-        from parallax.compare.bias_model import sentence_bias
+        from parallax.compare.framing import bias_of_spans
 
-        out = sentence_bias([sp.text for sp in spans], docs=docs)
-        return [0.0 if math.isnan(x) else float(x) for x in out]
+        return [0.0 if math.isnan(x) else float(x) for x in bias_of_spans(ctx.annotated, spans)]
     except Exception:  # the brief must not fail because the optional scorer did
         return [0.0] * len(spans)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,7 +22,9 @@ import numpy as np
 
 from parallax.compare.lexicons import LISTS, default_matcher
 
-MODEL_FILE = "bias_model.json"
+FRAMING_DIR = "framing"  # resources/framing/<model>/model.json + NOTICE
+SENTENCE_MODEL = "sentence_babe"
+MODEL_FILE = "model.json"
 EMBED_DIM = 384
 # Lexicon features: per list, matches per sentence; plus a few surface cues of opinion.
 LEXICON_FEATURES: tuple[str, ...] = (
@@ -32,8 +35,65 @@ LEXICON_FEATURES: tuple[str, ...] = (
     "has_quote_mark",
 )
 EMBED_FEATURES: tuple[str, ...] = tuple(f"emb_{i}" for i in range(EMBED_DIM))
-ALL_FEATURES: tuple[str, ...] = (*EMBED_FEATURES, *LEXICON_FEATURES)
+# What the word tagger says about the sentence: top scores, counts above levels, sum.
+TAGGER_LEVELS = (0.3, 0.5, 0.7)
+TAGGER_FEATURES: tuple[str, ...] = (
+    "tag_max",
+    "tag_second",
+    "tag_top3_mean",
+    *(f"tag_n_ge_{lv}" for lv in TAGGER_LEVELS),
+    "tag_sum",
+)
+ALL_FEATURES: tuple[str, ...] = (*EMBED_FEATURES, *LEXICON_FEATURES, *TAGGER_FEATURES)
 QUOTE_MARKS = set("\"“”‘’'")
+TAGGER_MODEL = "tagger_babe"  # the shipped BABE-only tagger (resources/framing/)
+# Paired quotation marks, allowing paragraph breaks inside (quotes run across them).
+_QUOTED = re.compile(r"“[^“”]{1,1500}”|\"[^\"]{1,1500}\"")
+
+
+def quoted_regions(text: str, quote_spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Quote spans from annotate plus any text between paired quotation marks.
+
+    The scan is a safety net for partial and scare quotes an attributor may skip:
+    words in quotation marks are someone else's, never the outlet's own voice.
+    """
+    regions = [(int(s), int(e)) for s, e in quote_spans if e > s]
+    regions += [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    return sorted(regions)
+
+
+def tagger_aggregates(scores: Sequence[np.ndarray]) -> np.ndarray:
+    """TAGGER_FEATURES rows from the token scores of each sentence."""
+    rows = np.zeros((len(scores), len(TAGGER_FEATURES)), dtype=np.float32)
+    for i, sc in enumerate(scores):
+        top = sorted((float(v) for v in sc), reverse=True) + [0.0, 0.0, 0.0]
+        counts = [sum(v >= lv for v in top) for lv in TAGGER_LEVELS]
+        rows[i] = [top[0], top[1], float(np.mean(top[:3])), *counts, float(sum(top))]
+    return rows
+
+
+def candidate_tokens(span: Any, regions: Sequence[tuple[int, int]] = ()) -> list[Any]:
+    """Candidate tokens of a sentence span outside quoted regions (doc character offsets)."""
+    return [
+        t
+        for t in span
+        if is_candidate(t) and not any(t.idx < e and s < t.idx + len(t) for s, e in regions)
+    ]
+
+
+def sentence_token_scores(spans: Sequence[Any], model: TaggerModel | None) -> list[np.ndarray]:
+    """Tagger P(loaded) of each sentence's candidate tokens (outside quotation marks)."""
+    out = []
+    for span in spans:
+        if model is None:
+            out.append(np.zeros(0))
+            continue
+        sub = span.as_doc() if hasattr(span, "as_doc") else span
+        toks = candidate_tokens(sub[:], quoted_regions(sub.text, []))
+        lex = lexicon_membership(sub)
+        feats = [token_feature_dict(t, lex.get(t.i, set()), sub[:]) for t in toks]
+        out.append(model.score(feats) if feats else np.zeros(0))
+    return out
 
 
 def lexicon_features(docs: Sequence[Any]) -> np.ndarray:
@@ -68,11 +128,14 @@ def featurize(
     texts: Sequence[str],
     docs: Sequence[Any] | None = None,
     embeddings: np.ndarray | None = None,
+    tagger_rows: np.ndarray | None = None,
 ) -> np.ndarray:
     """Full feature matrix (ALL_FEATURES order).
 
-    Pass spaCy docs to skip re-parsing, and precomputed all-MiniLM-L6-v2 rows (e.g.
-    `parallax.annotate.embed.sentence_vectors`) to skip the encoder, the costly part.
+    Pass spaCy docs/spans of the stored parse (the product always does); plain texts
+    are parsed here, which only training scripts and non-article text should need.
+    Precomputed all-MiniLM-L6-v2 rows skip the encoder; `tagger_rows`
+    (TAGGER_FEATURES, e.g. out-of-fold scores when training) skip the shipped tagger.
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
     if docs is None:
@@ -81,7 +144,11 @@ def featurize(
         docs = list(spacy_nlp().pipe(texts, batch_size=256))
     if embeddings is None or np.shape(embeddings) != (len(texts), EMBED_DIM):
         embeddings = embed(texts)
-    return np.hstack([np.asarray(embeddings, dtype=np.float32), lexicon_features(docs)])
+    if tagger_rows is None:
+        tagger_rows = tagger_aggregates(sentence_token_scores(docs, load_tagger(TAGGER_MODEL)))
+    return np.hstack(
+        [np.asarray(embeddings, dtype=np.float32), lexicon_features(docs), tagger_rows]
+    )
 
 
 @dataclass(frozen=True)
@@ -161,14 +228,33 @@ def fit(
     )
 
 
-@lru_cache(maxsize=1)
-def load_model() -> BiasModel | None:
-    """The shipped model, or None when bias_model.json is missing (not trained yet)."""
+def _read_model(folder: str, path: str | None = None) -> dict[str, Any] | None:
     try:
-        text = resources.files("parallax").joinpath("resources", MODEL_FILE).read_text("utf-8")
+        if path:
+            from pathlib import Path
+
+            text = Path(path).read_text(encoding="utf-8")
+        else:
+            res = resources.files("parallax").joinpath("resources", FRAMING_DIR, folder, MODEL_FILE)
+            text = res.read_text("utf-8")
     except (FileNotFoundError, OSError):
         return None
-    return BiasModel.from_json(json.loads(text))
+    data = json.loads(text)
+    return data if isinstance(data, dict) else None
+
+
+@lru_cache(maxsize=4)
+def load_model(folder: str = SENTENCE_MODEL) -> BiasModel | None:
+    """The shipped sentence model, or None when it is missing (not trained yet)."""
+    data = _read_model(folder)
+    return BiasModel.from_json(data) if data else None
+
+
+@lru_cache(maxsize=4)
+def load_tagger(folder: str, path: str | None = None) -> TaggerModel | None:
+    """A tagger from resources/framing/<folder>/ or from `path`; None when missing."""
+    data = _read_model(folder, path)
+    return TaggerModel.from_json(data) if data else None
 
 
 def sentence_bias(
@@ -183,3 +269,159 @@ def sentence_bias(
     if model is None:
         return np.full(len(texts), np.nan)
     return model.predict_proba(featurize(texts, docs, embeddings))
+
+
+# ---------------------------------------------------------------- word/phrase tagger
+# Candidate tokens: content words a reader could call loaded (function words never are).
+CANDIDATE_POS = frozenset({"ADJ", "ADV", "VERB", "NOUN"})
+
+
+def is_candidate(tok: Any) -> bool:
+    """A content word with letters, not a stop word or named-entity part."""
+    return (
+        tok.pos_ in CANDIDATE_POS
+        and tok.is_alpha
+        and not tok.is_stop
+        and len(tok.text) > 2
+        and not tok.ent_type_
+    )
+
+
+def lexicon_membership(doc: Any) -> dict[int, set[str]]:
+    """Token index (in `doc`) -> lexicon keys whose match covers it."""
+    out: dict[int, set[str]] = {}
+    for m in default_matcher().matches(doc):
+        for i in range(m.start_token, m.end_token):
+            out.setdefault(i, set()).add(m.list_key)
+    return out
+
+
+def token_feature_dict(tok: Any, lex: set[str], sent: Any) -> dict[str, float]:
+    """Sparse features of one candidate token from the parse (lemma, POS, dep, context, lexicons)."""
+    lemma = (tok.lemma_ or tok.text).lower()
+    doc = tok.doc
+    prev = doc[tok.i - 1].lemma_.lower() if tok.i > sent.start else "<s>"
+    nxt = doc[tok.i + 1].lemma_.lower() if tok.i + 1 < sent.end else "</s>"
+    head = tok.head
+    feats: dict[str, float] = {
+        f"lemma={lemma}": 1.0,
+        f"pos={tok.pos_}": 1.0,
+        f"tag={tok.tag_}": 1.0,
+        f"dep={tok.dep_}": 1.0,
+        f"lemma_pos={lemma}|{tok.pos_}": 1.0,
+        f"suf3={tok.lower_[-3:]}": 1.0,
+        f"prev={prev}": 1.0,
+        f"next={nxt}": 1.0,
+        f"head={head.lemma_.lower()}|{tok.dep_}": 1.0,
+        f"headpos={head.pos_}": 1.0,
+        "rel_pos": (tok.i - sent.start) / max(1, len(sent)),
+        "is_title": float(tok.is_title and tok.i > sent.start),
+        "n_children": float(len(list(tok.children))) / 4.0,
+    }
+    for key in lex:
+        feats[f"lex={key}"] = 1.0
+    return feats
+
+
+@dataclass(frozen=True)
+class TaggerModel:
+    """Logistic regression over sparse parse features (+ optional sentence-vector columns).
+
+    Stored as JSON: one weight per named sparse feature, so a reader can see which
+    lemmas, contexts and lexicon memberships push a word towards "loaded".
+    """
+
+    weights: dict[str, float]
+    dense_coef: np.ndarray  # over the sentence vector (empty: not used)
+    intercept: float
+    params: dict[str, Any] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        """What LoadedTerm.source shows: the model and the data it learned from."""
+        return str(self.provenance.get("source", "Parallax loaded-language tagger"))
+
+    def score(
+        self, feats: Sequence[dict[str, float]], dense: np.ndarray | None = None
+    ) -> np.ndarray:
+        """P(loaded) per candidate token."""
+        w = self.weights
+        z = np.array([sum(w.get(k, 0.0) * v for k, v in f.items()) for f in feats], dtype=float)
+        if len(self.dense_coef) and dense is not None and len(feats):
+            z += np.asarray(dense, dtype=float) @ self.dense_coef
+        return 1.0 / (1.0 + np.exp(-(z + self.intercept)))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "sparse logistic regression over parse features",
+            "intercept": float(self.intercept),
+            "dense_coef": [round(float(v), 6) for v in self.dense_coef],
+            "weights": {k: round(float(v), 6) for k, v in sorted(self.weights.items()) if v},
+            "params": self.params,
+            "provenance": self.provenance,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TaggerModel:
+        return cls(
+            weights={str(k): float(v) for k, v in data["weights"].items()},
+            dense_coef=np.asarray(data.get("dense_coef", []), dtype=float),
+            intercept=float(data["intercept"]),
+            params=dict(data.get("params", {})),
+            provenance=dict(data.get("provenance", {})),
+        )
+
+
+def fit_tagger(
+    feats: Sequence[dict[str, float]],
+    y: np.ndarray,
+    dense: np.ndarray | None = None,
+    C: float = 1.0,
+    sample_weight: np.ndarray | None = None,
+    min_count: int = 2,
+) -> TaggerModel:
+    """Train the token tagger; sparse features seen fewer than `min_count` times are dropped."""
+    from collections import Counter
+
+    import scipy.sparse as sp
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    counts = Counter(k for f in feats for k in f)
+    kept = [{k: v for k, v in f.items() if counts[k] >= min_count} for f in feats]
+    vec = DictVectorizer()
+    X = vec.fit_transform(kept)
+    if dense is not None:
+        X = sp.hstack([X, sp.csr_matrix(np.asarray(dense, dtype=float))]).tocsr()
+    X = sp.csr_matrix(X)
+    X.indices, X.indptr = X.indices.astype(np.int32), X.indptr.astype(np.int32)  # liblinear
+    clf = LogisticRegression(C=C, max_iter=3000, solver="liblinear")
+    clf.fit(X, np.asarray(y, dtype=int), sample_weight=sample_weight)
+    names = vec.get_feature_names_out()
+    coef = clf.coef_[0]
+    return TaggerModel(
+        weights=dict(zip(names, coef[: len(names)], strict=True)),
+        dense_coef=coef[len(names) :].copy(),
+        intercept=float(clf.intercept_[0]),
+        params={"C": C, "min_count": min_count, "solver": "liblinear"},
+    )
+
+
+def tag_spans(
+    tokens: Sequence[Any], scores: np.ndarray, threshold: float
+) -> list[tuple[int, int, float]]:
+    """Adjacent tokens at or above `threshold` merged into phrases: (start, end, max score)."""
+    spans: list[tuple[int, int, float]] = []
+    last_i = -10
+    for tok, p in zip(tokens, scores, strict=True):
+        if p < threshold:
+            continue
+        end = tok.idx + len(tok)
+        if spans and tok.i == last_i + 1:
+            s, _, q = spans[-1]
+            spans[-1] = (s, end, max(q, float(p)))
+        else:
+            spans.append((tok.idx, end, float(p)))
+        last_i = tok.i
+    return spans

@@ -54,6 +54,7 @@ def _framing(
     annotated: Sequence[AnnotatedArticle],
     claims: Sequence[Claim],
     sentence_vectors: Sequence[np.ndarray] | None = None,
+    settings: Any = None,
 ) -> list[Framing]:
     """Framing per article; one article's failure is logged and the rest are kept."""
     vectors = (
@@ -65,7 +66,9 @@ def _framing(
     for ann in annotated:
         try:
             mine = [c for c in claims if c.article_id == ann.id]
-            out.append(framing_for(ann, mine, sentence_vectors=vectors.get(ann.id)))
+            out.append(
+                framing_for(ann, mine, vectors.get(ann.id), getattr(settings, "framing", None))
+            )
         except Exception as exc:
             log.warning("framing failed for %s: %s", ann.id, exc)
     return out
@@ -136,7 +139,7 @@ def compare(
             )
         )
     lap("omissions")
-    framing = _framing(annotated, claims, sentence_vectors)
+    framing = _framing(annotated, claims, sentence_vectors, settings)
     lap("framing")
     return Comparison(
         facts=Records(facts),

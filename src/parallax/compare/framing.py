@@ -1,147 +1,224 @@
 """How an outlet frames a story in its own voice: loaded terms, sourcing, hedging, bias score.
 
 Only the outlet's own words count against it: anything inside a quote span (or
-inside quotation marks) is a speaker's wording, not the outlet's. Word lists and
-their origins: docs/framing.md and the headers of `parallax/resources/*`.
+inside quotation marks) is a speaker's wording, not the outlet's. Everything here
+reads the one stored parse (`AnnotatedArticle.doc`, `.title_doc`); nothing parses
+text again. Loaded words come from a token tagger learned from labelled news
+(`bias_model.TaggerModel`, docs/framing.md); the word-list detector is the fallback
+behind `FramingSettings.detector = "lexicon"`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from parallax.compare.bias_model import sentence_bias as _sentence_bias
+from parallax.compare import bias_model as bm
+from parallax.compare.framing_settings import FramingSettings
 from parallax.compare.lexicons import default_matcher, source_of, term_info
-from parallax.models import AnnotatedArticle, Article, Claim, Framing, LoadedTerm, Sentence
+from parallax.models import (
+    ActorTerms,
+    AnnotatedArticle,
+    Claim,
+    Framing,
+    FramingSignal,
+    LoadedTerm,
+    Sentence,
+)
 
 __all__ = [
     "loaded_terms",
     "headline_terms",
     "framing_for",
     "sentence_bias",
+    "span_bias",
+    "bias_of_spans",
     "own_voice_sentences",
+    "quoted_regions",
+    "actor_terms",
+    "speculative_sentences",
 ]
 
-FLAG_LISTS = ("parallax_loaded", "recasens_loaded")  # lists whose matches are reported
-_PRIORITY = {"parallax_loaded": 0, "recasens_loaded": 1}
+FLAG_LISTS = ("recasens_loaded",)  # fallback detector: lists whose matches are reported
 # Hyland's hedges "about"/"around" are hedges only before a number ("about 20").
 _NUMERIC_HEDGES = {"about", "around"}
 _ACCORDING = re.compile(r"\baccording to\b|\b(?:said|says|told)\b", re.I)
-# Paired quotation marks, allowing paragraph breaks inside (quotes run across them).
-_QUOTED = re.compile(r"“[^“”]{1,1500}”|\"[^\"]{1,1500}\"")
+quoted_regions = bm.quoted_regions  # re-exported: quotes + paired quotation marks
+
+
+def bias_of_spans(annotated: Mapping[str, AnnotatedArticle], spans: Sequence[Any]) -> np.ndarray:
+    """P(biased) for spans (article_id, start, end) of articles whose parse is stored.
+
+    NaN where the article or its parse is missing; never parses text again.
+    """
+    out = np.full(len(spans), np.nan)
+    found, rows = [], []
+    for i, sp in enumerate(spans):
+        ann = annotated.get(sp.article_id)
+        doc = ann.doc if ann is not None else None
+        span = doc.char_span(sp.start, sp.end, alignment_mode="expand") if doc else None
+        if span is not None and len(span):
+            found.append(span)
+            rows.append(i)
+    if found:
+        out[rows] = span_bias(found)
+    return out
+
+
+_ACTOR_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+_SPECULATIVE_MODALS = {"may", "might", "could", "would", "should"}
 
 
 def sentence_bias(texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
-    """P(biased) per sentence, from the BABE-trained model shipped in resources/.
-
-    `embeddings`: optional precomputed all-MiniLM-L6-v2 rows, one per text.
-    """
-    return _sentence_bias(list(texts), embeddings=embeddings)
+    """P(biased) per plain text (not from a stored parse: these texts are parsed here)."""
+    return bm.sentence_bias(list(texts), embeddings=embeddings)
 
 
-@lru_cache(maxsize=32)
-def _parse(text: str) -> Any:
-    from parallax.nlp import spacy_nlp
-
-    return spacy_nlp()(text)
-
-
-def _quoted_regions(text: str, quote_spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Quote spans from annotate plus any text between paired quotation marks.
-
-    The scan is a safety net for partial and scare quotes an attributor may skip:
-    words in quotation marks are someone else's, never the outlet's own voice.
-    """
-    regions = [(int(s), int(e)) for s, e in quote_spans if e > s]
-    regions += [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
-    return sorted(regions)
+def span_bias(spans: Sequence[Any], embeddings: np.ndarray | None = None) -> np.ndarray:
+    """P(biased) per spaCy Span of a stored parse (no re-parse)."""
+    return bm.sentence_bias([s.text for s in spans], docs=list(spans), embeddings=embeddings)
 
 
 def _inside(start: int, end: int, regions: Sequence[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in regions)
 
 
-def _windows(article: Article, sentences: Sequence[Sentence] | None) -> list[tuple[int, int]]:
-    if sentences:
-        return [(s.start, s.end) for s in sentences]
-    return [(0, len(article.text))]
+def _regions(annotated: AnnotatedArticle) -> list[tuple[int, int]]:
+    return quoted_regions(annotated.article.text, [(q.start, q.end) for q in annotated.quotes])
+
+
+def _sent_spans(doc: Any, windows: Sequence[tuple[int, int]] | None) -> list[Any]:
+    if doc is None:
+        return []
+    if not windows:
+        return list(doc.sents)
+    out = []
+    for s, e in windows:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is not None and len(span):
+            out.append(span)
+    return out
+
+
+@lru_cache(maxsize=4)
+def _tagger(settings: FramingSettings) -> bm.TaggerModel | None:
+    return bm.load_tagger(settings.tagger_model, settings.tagger_path or None)
+
+
+def scored_tokens(
+    spans: Sequence[Any], regions: Sequence[tuple[int, int]], model: bm.TaggerModel
+) -> list[tuple[list[Any], np.ndarray]]:
+    """Per sentence span: its own-voice candidate tokens and their P(loaded)."""
+    out = []
+    for sent in spans:
+        toks = bm.candidate_tokens(sent, regions)
+        if not toks:
+            continue
+        lex = bm.lexicon_membership(sent.as_doc())
+        feats = [bm.token_feature_dict(t, lex.get(t.i - sent.start, set()), sent) for t in toks]
+        out.append((toks, model.score(feats)))
+    return out
+
+
+def _learned_terms(
+    article_id: str, spans: Sequence[Any], regions: Sequence[tuple[int, int]], cfg: FramingSettings
+) -> list[LoadedTerm]:
+    model = _tagger(cfg)
+    if model is None:
+        return []
+    out: list[LoadedTerm] = []
+    for toks, scores in scored_tokens(spans, regions, model):
+        for start, end, p in bm.tag_spans(toks, scores, cfg.tagger_threshold):
+            surface = toks[0].doc.text[start:end]
+            reason = (
+                f"learned tagger: P(loaded) = {p:.2f} for '{surface}' in the outlet's own voice"
+            )
+            out.append(LoadedTerm(article_id, start, end, surface, reason, model.source))
+    return out
+
+
+def _lexicon_terms(
+    article_id: str, spans: Sequence[Any], regions: Sequence[tuple[int, int]]
+) -> list[LoadedTerm]:
+    """The fallback without learned weights: Recasens et al. evaluative-subset matches."""
+    info = term_info()
+    out: list[LoadedTerm] = []
+    for sent in spans:
+        found = []
+        for m in default_matcher().matches(sent.as_doc()):
+            if m.list_key not in FLAG_LISTS:
+                continue
+            first, last = sent[m.start_token], sent[m.end_token - 1]
+            start, end = first.idx, last.idx + len(last)
+            if not _inside(start, end, regions):
+                found.append((start, end, m))
+        kept: list[tuple[int, int, Any]] = []
+        for f in sorted(found, key=lambda f: (f[0] - f[1], f[0])):  # longest match wins
+            if not any(f[0] < k[1] and k[0] < f[1] for k in kept):
+                kept.append(f)
+        for start, end, m in sorted(kept, key=lambda k: k[0]):
+            surface = sent.doc.text[start:end]
+            entry = info[(m.list_key, m.term)]
+            reason = f"Recasens bias lexicon: '{surface}' ({entry.category})"
+            out.append(LoadedTerm(article_id, start, end, surface, reason, source_of(m.list_key)))
+    return out
 
 
 def loaded_terms(
-    article: Article,
-    quote_spans: Sequence[tuple[int, int]],
+    annotated: AnnotatedArticle,
+    settings: FramingSettings | None = None,
     sentences: Sequence[Sentence] | None = None,
 ) -> tuple[LoadedTerm, ...]:
-    """Loaded or emotive words in the outlet's own voice (never inside quotes), with reasons.
+    """Loaded words and phrases in the outlet's own voice (never inside quotes), with reasons.
 
-    When `sentences` are given only text inside them is searched (cruft stays out).
+    Searched inside `sentences` (default: the annotated sentences, so cruft stays out).
     """
-    text = article.text or ""
-    if not text.strip():
+    cfg = settings or FramingSettings()
+    sents = sentences if sentences is not None else annotated.sentences
+    spans = _sent_spans(annotated.doc, [(s.start, s.end) for s in sents] or None)
+    regions = _regions(annotated)
+    if cfg.detector == "lexicon":
+        return tuple(_lexicon_terms(annotated.id, spans, regions))
+    return tuple(_learned_terms(annotated.id, spans, regions, cfg))
+
+
+def headline_terms(
+    annotated: AnnotatedArticle, settings: FramingSettings | None = None
+) -> tuple[LoadedTerm, ...]:
+    """Loaded terms in the headline, scored like body text. Spans index `article.title`."""
+    cfg = settings or FramingSettings()
+    doc = annotated.title_doc
+    if doc is None or not doc.text.strip():
         return ()
-    doc = _parse(text)
-    regions = _quoted_regions(text, quote_spans)
-    windows = _windows(article, sentences)
-    info = term_info()
-    found: list[tuple[int, int, str, str]] = []  # start, end, list key, term
-    for m in default_matcher().matches(doc):
-        if m.list_key not in FLAG_LISTS:
-            continue
-        start, end = doc[m.start_token].idx, doc[m.end_token - 1].idx + len(doc[m.end_token - 1])
-        if _inside(start, end, regions) or not _inside(start, end, windows):
-            continue
-        found.append((start, end, m.list_key, m.term))
-    # longest match wins; on equal spans our list (with a written reason) wins
-    found.sort(key=lambda f: (-(f[1] - f[0]), _PRIORITY[f[2]], f[0]))
-    kept: list[tuple[int, int, str, str]] = []
-    for f in found:
-        if not any(f[0] < k[1] and k[0] < f[1] for k in kept):
-            kept.append(f)
-    out = []
-    for start, end, key, term in sorted(kept):
-        entry = info[(key, term)]
-        surface = text[start:end]
-        if key == "parallax_loaded":
-            reason = entry.reason or f"{entry.category}: '{surface}'"
-        else:
-            reason = f"Recasens bias lexicon: '{surface}' ({entry.category})"
-        out.append(LoadedTerm(article.id, start, end, surface, reason, source_of(key)))
-    return tuple(out)
+    spans = [doc[:]]
+    regions = quoted_regions(doc.text, [])
+    if cfg.detector == "lexicon":
+        terms = _lexicon_terms(annotated.id, spans, regions)
+    else:
+        terms = _learned_terms(annotated.id, spans, regions, cfg)
+    return tuple(terms)
 
 
-def headline_terms(article: Article) -> tuple[LoadedTerm, ...]:
-    """Loaded terms in the headline. NOTE: start/end index `article.title`, not `.text`.
-
-    The title is not part of `Article.text`, so these cannot join `Framing.loaded_terms`
-    (whose spans index the text); the reason starts with "headline: " to say so.
-    """
-    title = article.title or ""
-    if not title.strip():
-        return ()
-    as_text = dataclasses.replace(article, text=title, paragraphs=((0, len(title)),))
-    return tuple(
-        dataclasses.replace(t, reason=f"headline: {t.reason}") for t in loaded_terms(as_text, [])
-    )
-
-
-def own_voice_sentences(annotated: AnnotatedArticle) -> list[Sentence]:
-    """Sentences mostly (>= half their characters) outside quotes: the outlet speaking."""
-    text = annotated.article.text
-    regions = _quoted_regions(text, [(q.start, q.end) for q in annotated.quotes])
+def own_voice_sentences(
+    annotated: AnnotatedArticle, settings: FramingSettings | None = None
+) -> list[Sentence]:
+    """Sentences mostly outside quotes (quoted share below the setting): the outlet speaking."""
+    cfg = settings or FramingSettings()
+    regions = _regions(annotated)
     out = []
     for s in annotated.sentences:
         quoted = sum(max(0, min(e, s.end) - max(b, s.start)) for b, e in regions)
-        if quoted * 2 < max(1, s.end - s.start):
+        if quoted < cfg.own_voice_max_quoted * max(1, s.end - s.start):
             out.append(s)
     return out
 
 
-def _is_sourced(sent: Sentence, annotated: AnnotatedArticle, doc: Any) -> bool:
+def _is_sourced(sent: Sentence, annotated: AnnotatedArticle) -> bool:
     """A sentence with a quote, a quote cue, "according to", or a report verb with a subject."""
     for q in annotated.quotes:
         spans = [(q.start, q.end)]
@@ -151,10 +228,10 @@ def _is_sourced(sent: Sentence, annotated: AnnotatedArticle, doc: Any) -> bool:
             return True
     if _ACCORDING.search(sent.text):
         return True
-    report = {e.term for e in _report_entries()}
-    span = doc.char_span(sent.start, sent.end, alignment_mode="expand")
+    span = annotated.doc.char_span(sent.start, sent.end, alignment_mode="expand")
     if span is None:
         return False
+    report = _report_verbs()
     return any(
         t.lemma_.lower() in report and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
         for t in span
@@ -163,10 +240,17 @@ def _is_sourced(sent: Sentence, annotated: AnnotatedArticle, doc: Any) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _report_entries() -> tuple[Any, ...]:
+def _report_verbs() -> frozenset[str]:
     from parallax.compare.lexicons import entries
 
-    return entries()["report_verbs"]
+    return frozenset(e.term for e in entries()["report_verbs"])
+
+
+@lru_cache(maxsize=1)
+def _hedge_words() -> frozenset[str]:
+    from parallax.compare.lexicons import entries
+
+    return frozenset(e.term for e in entries()["hedges"] if " " not in e.term)
 
 
 def _hedges_and_boosters(doc: Any, regions: Sequence[tuple[int, int]]) -> tuple[int, int]:
@@ -185,50 +269,135 @@ def _hedges_and_boosters(doc: Any, regions: Sequence[tuple[int, int]]) -> tuple[
     return hedges, boosters
 
 
+def speculative_sentences(
+    annotated: AnnotatedArticle, settings: FramingSettings | None = None
+) -> tuple[FramingSignal, ...]:
+    """Own-voice, unattributed sentences carrying a modal or a hedge: unsourced speculation."""
+    out = []
+    hedges = _hedge_words()
+    for s in own_voice_sentences(annotated, settings):
+        if _is_sourced(s, annotated):
+            continue
+        span = annotated.doc.char_span(s.start, s.end, alignment_mode="expand")
+        if span is None:
+            continue
+        cues = [
+            t.text
+            for t in span
+            if (t.tag_ == "MD" and t.lower_ in _SPECULATIVE_MODALS) or t.lower_ in hedges
+        ]
+        if cues:
+            reason = f"unattributed claim with {', '.join(sorted(set(cues)))}"
+            out.append(FramingSignal(annotated.id, s.start, s.end, s.text, "speculation", reason))
+    return tuple(out)
+
+
+def _descriptors(tok: Any) -> list[str]:
+    """Words the parse ties to an entity's head token: modifiers, appositions, nominal heads."""
+    words = [c.lemma_.lower() for c in tok.children if c.dep_ == "amod"]
+    for c in tok.children:
+        if c.dep_ == "appos" and c.pos_ == "NOUN":
+            words.append(c.lemma_.lower())
+            words += [g.lemma_.lower() for g in c.children if g.dep_ == "amod"]
+    head = tok.head
+    if tok.dep_ in ("compound", "poss", "amod", "nmod") and head.pos_ == "NOUN" and head is not tok:
+        words.append(head.lemma_.lower())
+    return [w for w in words if w.isalpha()]
+
+
+def actor_terms(
+    annotated: AnnotatedArticle, settings: FramingSettings | None = None
+) -> tuple[ActorTerms, ...]:
+    """How this article describes its main actors ("regime" vs "government"), from the parse."""
+    cfg = settings or FramingSettings()
+    doc = annotated.doc
+    if doc is None:
+        return ()
+    regions = _regions(annotated)
+    counts: Counter[str] = Counter()
+    words: dict[str, Counter[str]] = {}
+    labels: dict[str, str] = {}
+    for m in annotated.mentions:
+        if m.label not in _ACTOR_LABELS:
+            continue
+        counts[m.canonical] += 1
+        labels.setdefault(m.canonical, m.label)
+        if _inside(m.start, m.end, regions):
+            continue  # a speaker's words are not the outlet's description
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        words.setdefault(m.canonical, Counter()).update(_descriptors(span.root))
+    out = []
+    for name, n in counts.most_common(cfg.main_actors):
+        top = words.get(name, Counter()).most_common(cfg.actor_words)
+        out.append(ActorTerms(annotated.id, name, labels[name], n, tuple(w for w, _ in top)))
+    return tuple(out)
+
+
 def _mean(values: np.ndarray) -> float:
     values = values[~np.isnan(values)] if len(values) else values
     return float(values.mean()) if len(values) else 0.0
+
+
+def _bias_scores(
+    annotated: AnnotatedArticle,
+    own: list[Sentence],
+    sentence_vectors: np.ndarray | None,
+    cfg: FramingSettings,
+) -> tuple[np.ndarray, np.ndarray]:
+    if cfg.detector == "lexicon":  # the fallback runs without any learned weights
+        return np.zeros(0), np.zeros(0)
+    vecs = None
+    if sentence_vectors is not None and len(sentence_vectors) == len(annotated.sentences):
+        pos = {s.index: i for i, s in enumerate(annotated.sentences)}
+        vecs = np.asarray(sentence_vectors)[[pos[s.index] for s in own]]
+    spans = _sent_spans(annotated.doc, [(s.start, s.end) for s in own])
+    if len(spans) != len(own):
+        vecs = None
+    body = span_bias(spans, embeddings=vecs) if spans else np.zeros(0)
+    title_doc = annotated.title_doc
+    has_title = title_doc is not None and title_doc.text.strip()
+    headline = span_bias([title_doc[:]]) if has_title else np.zeros(0)
+    return headline, body
 
 
 def framing_for(
     annotated: AnnotatedArticle,
     claims: Sequence[Claim] | None = None,
     sentence_vectors: np.ndarray | None = None,
+    settings: FramingSettings | None = None,
 ) -> Framing:
-    """Framing of one article: loaded terms, sourced vs own-voice claims, hedges, bias scores.
+    """Framing of one article: loaded terms, sourcing, hedging, bias scores, actor wording.
 
     With `claims`, a claim with an attribution is sourced and one without is the
     outlet's own voice; without them each sentence is classified (see `_is_sourced`).
     `sentence_vectors` (one row per `annotated.sentences`, as from
     `parallax.annotate.embed.sentence_vectors`) saves re-encoding the sentences.
     """
+    cfg = settings or FramingSettings()
     article = annotated.article
-    text = article.text or ""
-    doc = _parse(text)
-    quote_spans = [(q.start, q.end) for q in annotated.quotes]
-    regions = _quoted_regions(text, quote_spans)
-    terms = loaded_terms(article, quote_spans, annotated.sentences or None)
-
+    terms = loaded_terms(annotated, cfg, annotated.sentences or None)
     mine = [c for c in claims if c.article_id == article.id] if claims is not None else None
     if mine is not None:
         sourced = sum(c.attribution is not None for c in mine)
         unsourced = len(mine) - sourced
     else:
-        flags = [_is_sourced(s, annotated, doc) for s in annotated.sentences]
+        flags = [_is_sourced(s, annotated) for s in annotated.sentences]
         sourced, unsourced = sum(flags), len(flags) - sum(flags)
-
-    hedges, boosters = _hedges_and_boosters(doc, regions)
-
+    hedges, boosters = (
+        _hedges_and_boosters(annotated.doc, _regions(annotated))
+        if annotated.doc is not None
+        else (0, 0)
+    )
     title = (article.title or "").strip()
-    own = [s for s in own_voice_sentences(annotated) if s.text.strip() and s.text.strip() != title]
-    vecs = None
-    if sentence_vectors is not None and len(sentence_vectors) == len(annotated.sentences):
-        pos = {s.index: i for i, s in enumerate(annotated.sentences)}
-        vecs = np.asarray(sentence_vectors)[[pos[s.index] for s in own]]
-    body_scores = sentence_bias([s.text for s in own], embeddings=vecs)
-    headline_scores = sentence_bias([title]) if title else np.zeros(0)
+    own = [
+        s for s in own_voice_sentences(annotated, cfg) if s.text.strip() and s.text.strip() != title
+    ]
+    headline_scores, body_scores = _bias_scores(annotated, own, sentence_vectors, cfg)
     scores = np.concatenate([headline_scores, body_scores])
     headline = float(headline_scores[0]) if len(headline_scores) else 0.0
+    words = max(1, article.words)
     return Framing(
         article_id=article.id,
         outlet=article.outlet,
@@ -240,4 +409,9 @@ def framing_for(
         bias_score=_mean(scores),
         headline_bias=headline if not np.isnan(headline) else 0.0,
         body_bias=_mean(body_scores),
+        headline_terms=headline_terms(annotated, cfg),
+        loaded_per_1000_words=round(1000.0 * len(terms) / words, 2),
+        own_voice_share=round(len(own) / max(1, len(annotated.sentences)), 3),
+        actors=actor_terms(annotated, cfg),
+        speculation=speculative_sentences(annotated, cfg),
     )

@@ -24,7 +24,6 @@ LISTS: dict[str, tuple[str, str]] = {
         "recasens2013_loaded_subset.tsv",
         "Recasens et al. 2013 bias lexicon (evaluative subset chosen by Parallax)",
     ),
-    "parallax_loaded": ("parallax_loaded_terms.tsv", "Parallax loaded-terms list (ours)"),
     "hedges": ("hyland2005_hedges.txt", "Hyland 2005 hedges"),
     "assertives": ("hooper1975_assertives.txt", "Hooper 1975 assertive verbs"),
     "factives": ("hooper1975_factives.txt", "Hooper 1975 factive verbs"),
