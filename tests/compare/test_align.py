@@ -67,7 +67,7 @@ def test_blocking_bounds_candidate_pairs():
 
 def test_neutral_wording_prefers_fewer_loaded_words_then_shorter():
     plain = "The research balloon was shot down over the sea."
-    loaded = "The sinister balloon was shot down over the sea."  # same length
+    loaded = "The notorious balloon was shot down over the sea."  # a Recasens loaded word
     assert neutrality_key(plain) < neutrality_key(loaded)
 
 

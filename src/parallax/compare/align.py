@@ -132,16 +132,10 @@ def common_entities(units: Sequence[ClaimUnit], share: float = 0.8) -> frozenset
 
 @lru_cache(maxsize=1)
 def _loaded_words() -> frozenset[str]:
-    """The evaluative lists framing.py flags with (Recasens loaded subset + Parallax list)."""
-    try:
-        from parallax.compare.lexicons import entries
+    """The evaluative words of the Recasens et al. (2013) loaded subset (resources/)."""
+    from parallax.compare.lexicons import entries
 
-        lists = entries()
-        return frozenset(
-            e.term for k in ("recasens_loaded", "parallax_loaded") for e in lists.get(k, ())
-        )
-    except Exception:  # framing's lexicons are optional for alignment
-        return frozenset()
+    return frozenset(e.term for e in entries().get("recasens_loaded", ()))
 
 
 def neutrality_key(text: str) -> tuple[int, bool, int]:
