@@ -232,6 +232,8 @@ def sides_not_heard(
             ):
                 continue
             covered = tuple(sorted({outlet[a] for k in reporting for a in by_key[k]}))
+            if outlet[ids[0]] in covered:
+                continue  # the outlet's other article on this event quotes the side
             out.append(Omission(outlet=outlet[ids[0]], article_id=ids[0], fact_id=f"side:{side}",
                                 fact_text=f"no {side} voice is quoted or paraphrased",
                                 covered_by=covered, coverage=round(coverage, 3),

@@ -203,7 +203,9 @@ def annotate_basil(items: list[BasilArticle]) -> list[Any]:
     from parallax.annotate.parse import parse_articles
 
     docs = parse_articles([b.article.text for b in items], [b.article.title for b in items])
-    return [annotate_doc(d, b.article, None, t) for b, (d, t) in zip(items, docs, strict=True)]
+    return [
+        annotate_doc(d, b.article, None, title_doc=t) for b, (d, t) in zip(items, docs, strict=True)
+    ]
 
 
 def own_voice_lex(items: list[BasilArticle]) -> dict[str, list[tuple[int, int]]]:

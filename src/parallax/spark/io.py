@@ -99,9 +99,12 @@ def annotation_to_json(ann: AnnotatedArticle) -> str:
 
 
 def annotated_from(
-    article: Article, annotation_json: str, parse: bytes | None = None
+    article: Article,
+    annotation_json: str,
+    parse: bytes | None = None,
+    title_parse: bytes | None = None,
 ) -> AnnotatedArticle:
-    """The annotation row back into an AnnotatedArticle, with its stored parse when given."""
+    """The annotation row back into an AnnotatedArticle, with its stored parses when given."""
     from dataclasses import replace
 
     from parallax.annotate.parse import doc_from_bytes
@@ -109,7 +112,11 @@ def annotated_from(
     data = json.loads(annotation_json)
     data["article"] = to_plain(article)
     ann = from_plain(AnnotatedArticle, data)
-    return replace(ann, doc=doc_from_bytes(bytes(parse))) if parse is not None else ann
+    if parse is not None:
+        ann = replace(ann, doc=doc_from_bytes(bytes(parse)))
+    if title_parse is not None:
+        ann = replace(ann, title_doc=doc_from_bytes(bytes(title_parse)))
+    return ann
 
 
 def problem_row(problem: IngestProblem) -> dict[str, Any]:

@@ -165,7 +165,7 @@ def _annotate(spark: Any, out: str, stats: dict[str, Any], per_task: int) -> Non
     annotated = articles.repartition(parts, "id").mapInPandas(annotate_articles, ANNOTATION_COLUMNS)
     annotated = annotated.persist()
     _write(
-        annotated.select("id", "annotation", "parse", "published"),
+        annotated.select("id", "annotation", "parse", "title_parse", "published"),
         f"{out}/annotations",
         partitioned=True,
     )
@@ -384,7 +384,7 @@ def load_into_store(out_dir: str | os.PathLike[str], db: str | os.PathLike[str])
     import numpy as np
     import pyarrow.dataset as ds
 
-    from parallax.annotate.core import ANNOTATOR_VERSION
+    from parallax.annotate.core import ANNOTATOR_VERSION, TITLE_KEY
     from parallax.annotate.embed import KIND, lead_text, text_key
     from parallax.annotate.parse import doc_to_bytes
     from parallax.models import Story, from_plain
@@ -412,12 +412,19 @@ def load_into_store(out_dir: str | os.PathLike[str], db: str | os.PathLike[str])
     annotated_by_id: dict[str, Any] = {}
     for rows in batches("annotations"):
         annotated = [
-            annotated_from(articles[r["id"]], r["annotation"], r.get("parse"))
+            annotated_from(articles[r["id"]], r["annotation"], r.get("parse"), r.get("title_parse"))
             for r in rows
             if r["id"] in articles
         ]
         store.put_annotations(annotated, ANNOTATOR_VERSION)
         store.put_parses({a.id: doc_to_bytes(a.doc) for a in annotated if a.doc is not None})
+        store.put_parses(
+            {
+                TITLE_KEY.format(a.id): doc_to_bytes(a.title_doc)
+                for a in annotated
+                if a.title_doc is not None
+            }
+        )
         counts["annotations"] += len(annotated)
         annotated_by_id.update({a.id: a for a in annotated})
     for rows in batches("embeddings"):

@@ -35,7 +35,8 @@ ANNOTATE_CHUNK = 32  # articles per annotate()/embed call: bounded memory, full 
 _CHUNKS = itertools.count()  # per Python worker: how many chunks this process has annotated
 
 ANNOTATION_COLUMNS = (
-    "id string, published string, annotation string, parse binary, vector array<float>, "
+    "id string, published string, annotation string, parse binary, title_parse binary, "
+    "vector array<float>, "
     "cluster_date string, cluster_entities string, title string, outlet string, "
     "worker string, model_loads int, chunk int"
 )
@@ -143,6 +144,9 @@ def annotate_articles(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]
                     "published": rec["published"],
                     "annotation": annotation_to_json(ann),
                     "parse": doc_to_bytes(ann.doc) if ann.doc is not None else None,
+                    "title_parse": (
+                        doc_to_bytes(ann.title_doc) if ann.title_doc is not None else None
+                    ),
                     "vector": vec.astype(np.float32).tolist(),
                     "cluster_date": doc.date.isoformat() if doc.date else None,
                     "cluster_entities": json.dumps(
@@ -248,7 +252,7 @@ def compare_story(frame: pd.DataFrame) -> pd.DataFrame:
         from_plain(Story, json.loads(e)) for e in (raw_events if raw_events is not None else [])
     ]
     members = [
-        annotated_from(row_to_article(r), r["annotation"], r.get("parse"))
+        annotated_from(row_to_article(r), r["annotation"], r.get("parse"), r.get("title_parse"))
         for r in frame.to_dict("records")
     ]
     result = Pipeline().analyze_story(members, [story, *sorted(events, key=lambda e: e.id)])
