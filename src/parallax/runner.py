@@ -178,7 +178,7 @@ class Pipeline:
         from parallax.stories.syndication import source_keys
 
         resolved, entities = resolve_entities(members)
-        sources = source_keys([a.article for a in resolved], self.settings.brief)
+        sources = source_keys([a.article for a in resolved], self.settings.syndication)
         storyline = next((s for s in stories if s.level == "storyline"), None)
         events = [list(s.article_ids) for s in stories if s.level == "event"]
         vectors = sentence_vectors(resolved, store=self.store)

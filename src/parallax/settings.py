@@ -23,6 +23,7 @@ from parallax.compare.framing_settings import FramingSettings
 from parallax.compare.settings import CompareSettings
 from parallax.ingest.settings import IngestSettings
 from parallax.stories.docs import ClusterParams
+from parallax.stories.settings import SyndicationSettings
 
 
 class SettingsError(ValueError):
@@ -34,6 +35,7 @@ class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     annotate: AnnotateSettings = field(default_factory=AnnotateSettings)
     cluster: ClusterParams = field(default_factory=ClusterParams.default)
+    syndication: SyndicationSettings = field(default_factory=SyndicationSettings)
     compare: CompareSettings = field(default_factory=CompareSettings)
     framing: FramingSettings = field(default_factory=FramingSettings)
     brief: BriefSettings = field(default_factory=BriefSettings)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from parallax.annotate.entities import find_mentions, find_people
@@ -38,6 +38,41 @@ def year_hint(articles: Sequence[Article]) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
+@dataclass(frozen=True)
+class DocContext:
+    """What every annotator reads besides the Doc: the article, its people, settings."""
+
+    article: Article
+    people: Any  # entities.People: persons and their titles found in this article
+    hint: int | None  # the batch's most common year, for year-less dates
+    quotes: QuoteSettings | None
+
+
+Annotator = Callable[[Any, DocContext], tuple[Any, ...]]
+
+
+def _sentences(doc: Any, ctx: DocContext) -> tuple[Sentence, ...]:
+    """The parser's sentences, trimmed of surrounding whitespace."""
+    out: list[Sentence] = []
+    for sent in doc.sents:
+        text = sent.text.strip()
+        if text:
+            start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            out.append(Sentence(ctx.article.id, len(out), start, start + len(text), text))
+    return tuple(out)
+
+
+# One signature for every annotator: (Doc, DocContext) -> the AnnotatedArticle field it fills.
+ANNOTATORS: tuple[tuple[str, Annotator], ...] = (
+    ("sentences", _sentences),
+    ("mentions", lambda doc, c: tuple(find_mentions(doc, c.article.id, c.people))),
+    ("titles", lambda doc, c: tuple(c.people.titles)),
+    ("quotes", lambda doc, c: tuple(find_quotes(doc, c.article.id, c.people, c.article.paragraphs, c.quotes))),
+    ("times", lambda doc, c: tuple(resolve_times(doc, c.article.id, c.article.published, c.hint))),
+    ("quantities", lambda doc, c: tuple(find_quantities(doc, c.article.id))),
+)  # fmt: skip
+
+
 def annotate_doc(
     doc: Any,
     article: Article,
@@ -46,26 +81,9 @@ def annotate_doc(
     title_doc: Any = None,
 ) -> AnnotatedArticle:
     """All annotations of one article from its parsed Doc (names are per-article here)."""
-    aid = article.id
-    sentences: list[Sentence] = []
-    for sent in doc.sents:
-        text = sent.text.strip()
-        if not text:
-            continue
-        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-        sentences.append(Sentence(aid, len(sentences), start, start + len(text), text))
-    people = find_people(doc, aid)
-    return AnnotatedArticle(
-        article=article,
-        sentences=tuple(sentences),
-        mentions=tuple(find_mentions(doc, aid, people)),
-        titles=tuple(people.titles),
-        quotes=tuple(find_quotes(doc, aid, people, article.paragraphs, quotes)),
-        times=tuple(resolve_times(doc, aid, article.published, hint)),
-        quantities=tuple(find_quantities(doc, aid)),
-        doc=doc,
-        title_doc=title_doc,
-    )
+    ctx = DocContext(article, find_people(doc, article.id), hint, quotes)
+    layers = {name: annotator(doc, ctx) for name, annotator in ANNOTATORS}
+    return AnnotatedArticle(article=article, **layers, doc=doc, title_doc=title_doc)
 
 
 TITLE_KEY = "{}#title"  # parses-table key of an article's headline parse

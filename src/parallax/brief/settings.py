@@ -1,4 +1,4 @@
-"""Brief, syndication and timeline limits (policy: readability and caution, not tuned on data)."""
+"""Brief and timeline limits (policy: readability and caution, not tuned on data)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,3 @@ class BriefSettings:
     # of its sentences has this share of the fact's content words.
     support_overlap: float = 0.34
     omission_overlap: float = 0.6
-    # Syndication (stories/syndication.py): copies count once toward corroboration.
-    syndication_shingle: int = 5  # policy: five-word shingles rarely repeat by chance
-    syndication_containment: float = 0.5  # policy: half the shorter text's shingles shared

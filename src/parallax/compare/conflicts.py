@@ -698,34 +698,65 @@ def assessment_candidates(
 # ---------------------------------------------------------------- all
 
 
+@dataclass(frozen=True)
+class StoryUnits:
+    """What every conflict detector reads about one story (one signature for all)."""
+
+    annotated: Sequence[AnnotatedArticle]
+    units: Sequence[ClaimUnit]
+    vec: SentVec
+    vectors: np.ndarray
+    cfg: CompareSettings
+
+
+@dataclass(frozen=True)
+class Detector:
+    """A registered conflict rule: its name, the conflict kind it emits, and its rule text."""
+
+    name: str
+    kind: str
+    rule: str  # the first line of the rule function's docstring
+    run: Callable[[StoryUnits], list[Candidate]]
+
+
+def _detector(
+    kind: str, fn: Callable[..., list[Candidate]], call: Callable[[StoryUnits], list[Candidate]]
+) -> Detector:
+    return Detector(fn.__name__, kind, (fn.__doc__ or "").strip().splitlines()[0], call)
+
+
+# The detectors, in priority order (a later rule proposing the same slots is dropped).
+DETECTORS: tuple[Detector, ...] = (
+    _detector("number", number_candidates, lambda s: number_candidates(s.units, s.annotated, s.vec, s.cfg)),
+    _detector("place", place_candidates, lambda s: place_candidates(s.units, s.annotated, s.vec, s.cfg)),
+    _detector("date", date_candidates, lambda s: date_candidates(s.units, s.annotated, s.vec, s.cfg)),
+    _detector("polarity", polarity_candidates, lambda s: polarity_candidates(s.units, s.vec, s.cfg)),
+    _detector("quote_wording", quote_candidates, lambda s: quote_candidates(s.annotated, s.vec, s.cfg)),
+    _detector("name_title", title_candidates, lambda s: title_candidates(s.annotated)),
+    _detector("name_title", name_candidates, lambda s: name_candidates(s.annotated, s.cfg)),
+    _detector("assessment", assessment_candidates, lambda s: assessment_candidates(s.units, s.vectors, s.vec, s.cfg)),
+    _detector("number/place/date", aligned_slot_candidates, lambda s: aligned_slot_candidates(s.units, s.annotated, s.vectors, s.vec, s.cfg)),
+)  # fmt: skip
+
+
 def find_candidates(
     annotated: Sequence[AnnotatedArticle], units: Sequence[ClaimUnit], vec: SentVec,
     vectors: np.ndarray | None = None, cfg: CompareSettings | None = None,
 ) -> list[Candidate]:  # fmt: skip
-    """Every rule's candidates for one story; one failing rule is logged, not fatal."""
+    """Every registered detector's candidates for one story; one failing rule is logged."""
     cfg = cfg or CompareSettings()
     if vectors is None:
         from parallax.compare.align import embed_claims
 
         vectors = embed_claims(units, annotated)
-    rules: list[Callable[[], list[Candidate]]] = [
-        lambda: number_candidates(units, annotated, vec, cfg),
-        lambda: place_candidates(units, annotated, vec, cfg),
-        lambda: date_candidates(units, annotated, vec, cfg),
-        lambda: polarity_candidates(units, vec, cfg),
-        lambda: quote_candidates(annotated, vec, cfg),
-        lambda: title_candidates(annotated),
-        lambda: name_candidates(annotated, cfg),
-        lambda: assessment_candidates(units, vectors, vec, cfg),
-        lambda: aligned_slot_candidates(units, annotated, vectors, vec, cfg),
-    ]
+    story = StoryUnits(annotated, units, vec, vectors, cfg)
     found: list[Candidate] = []
-    for rule in rules:
+    for detector in DETECTORS:
         try:
-            found.extend(rule())
+            found.extend(detector.run(story))
         except Exception as exc:  # one failing rule must not sink the comparison
-            log.warning("conflict rule failed: %s", exc)
-    unique: dict[tuple, Candidate] = {}
+            log.warning("conflict rule %s failed: %s", detector.name, exc)
+    unique: dict[tuple, Candidate] = {}  # type: ignore[type-arg]
     for c in found:  # two rules proposing the same slots: keep the more specific (first)
         unique.setdefault((c.kind, *sorted([c.node_a, c.node_b])), c)
     return list(unique.values())

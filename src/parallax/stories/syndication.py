@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from parallax.brief.settings import BriefSettings
 from parallax.models import Article
+from parallax.stories.settings import SyndicationSettings
 
 _QUOTED = re.compile(r"“[^”]{0,2000}”|\"[^\"\n]{0,2000}\"")
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
@@ -42,13 +42,13 @@ def containment(a: frozenset[int], b: frozenset[int]) -> float:
 
 
 def source_keys(
-    articles: Sequence[Article], settings: BriefSettings | None = None
+    articles: Sequence[Article], settings: SyndicationSettings | None = None
 ) -> dict[str, str]:
     """`{article_id: source_key}`: copies share a key (the id of the group's first article
     in input order); an independent article's key is its own id. Thresholds are
-    `BriefSettings.syndication_*`."""
-    p = settings or BriefSettings()
-    sets = [shingles(a.text, p.syndication_shingle) for a in articles]
+    `SyndicationSettings`."""
+    p = settings or SyndicationSettings()
+    sets = [shingles(a.text, p.shingle) for a in articles]
     parent = list(range(len(articles)))
 
     def root(i: int) -> int:
@@ -61,10 +61,7 @@ def source_keys(
         if len(sets[i]) < MIN_SHINGLES:
             continue
         for j in range(i + 1, len(articles)):
-            if (
-                len(sets[j]) >= MIN_SHINGLES
-                and containment(sets[i], sets[j]) >= p.syndication_containment
-            ):
+            if len(sets[j]) >= MIN_SHINGLES and containment(sets[i], sets[j]) >= p.containment:
                 ri, rj = root(i), root(j)
                 parent[max(ri, rj)] = min(ri, rj)
     return {a.id: articles[root(n)].id for n, a in enumerate(articles)}
