@@ -465,8 +465,13 @@ def eval_cmd(
     for t in tasks:
         try:
             module = importlib.import_module(f"parallax.evaluation.{t}")
-        except ModuleNotFoundError:
-            err.print(f"[yellow]{t}: not available in this build[/]")
+        except ModuleNotFoundError as exc:
+            if (exc.name or "").startswith("parallax"):
+                raise  # our own module missing is a bug, not an optional extra
+            err.print(
+                f"[yellow]{t}: needs the [eval] extra ({safe_text(exc.name or '?')} is missing: "
+                "pip install 'parallax-news\\[eval]')[/]"
+            )
             continue
         start = time.perf_counter()
         try:

@@ -34,10 +34,8 @@ FOLD_PREFIX = (
 
 def side_of_name(name: str) -> str | None:
     """ "media" for a news outlet's name, else None."""
-    try:
-        from parallax.ingest.outlets import OUTLETS, canonical_outlet
-    except ImportError:
-        return None
+    from parallax.ingest.outlets import OUTLETS, canonical_outlet
+
     names = {n for key, (aliases, _) in OUTLETS.items() for n in (key, *aliases)}
     names |= {n.removeprefix("The ") for n in OUTLETS}
     if name in names or canonical_outlet(name) != name:
