@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -26,6 +26,22 @@ _UNHEARD_SKIP = {"unknown", "other", "media"}  # policy: sides too vague to be "
 
 def outlet_key(outlet: str, article_id: str) -> str:
     return outlet if outlet != UNKNOWN else f"{UNKNOWN}:{article_id}"
+
+
+def _lacking(
+    have: set[str], by_key: Mapping[str, list[str]], cfg: CompareSettings
+) -> Iterator[tuple[list[str], list[str], float]]:
+    """Sources without something that enough of the other sources have: (the source's
+    article ids, the reporting source keys, their share of the other sources)."""
+    for key, ids in by_key.items():
+        reporting = [k for k in have if k != key]
+        coverage = len(reporting) / (len(by_key) - 1)
+        if (
+            key not in have
+            and coverage >= cfg.omission_min_coverage
+            and len(reporting) >= cfg.omission_min_outlets
+        ):
+            yield ids, reporting, coverage
 
 
 def source_keys(
@@ -124,15 +140,7 @@ def find_omissions(
         if not mine and len(fact.text.split()) < cfg.omission_min_words:
             continue
         have = {keys.get(s.article_id, s.article_id) for s in fact.support}
-        for key, ids in by_key.items():
-            reporting = [k for k in have if k != key]
-            coverage = len(reporting) / (len(by_key) - 1)
-            if (
-                key in have
-                or coverage < cfg.omission_min_coverage
-                or len(reporting) < cfg.omission_min_outlets
-            ):
-                continue
+        for ids, _reporting, coverage in _lacking(have, by_key, cfg):
             rows = [index[u.id] for u in mine]
             if (
                 test is not None
@@ -222,15 +230,7 @@ def sides_not_heard(
     outlet = {a.id: a.article.outlet for a in annotated}
     out = []
     for side, have in sorted(heard.items()):
-        for key, ids in by_key.items():
-            reporting = [k for k in have if k != key]
-            coverage = len(reporting) / (len(by_key) - 1)
-            if (
-                key in have
-                or coverage < cfg.omission_min_coverage
-                or len(reporting) < cfg.omission_min_outlets
-            ):
-                continue
+        for ids, reporting, coverage in _lacking(have, by_key, cfg):
             covered = tuple(sorted({outlet[a] for k in reporting for a in by_key[k]}))
             if outlet[ids[0]] in covered:
                 continue  # the outlet's other article on this event quotes the side
