@@ -18,6 +18,7 @@ from parallax.annotate.core import annotate
 from parallax.annotate.embed import sentence_vectors
 from parallax.ingest.core import ingest_paths
 from parallax.models import Article
+from parallax.settings import Settings
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "balloon"
 
@@ -53,7 +54,8 @@ def main() -> None:
     annotated = []
     for n_process in (1, 2):
         t = time.perf_counter()
-        annotated = annotate(articles, n_process=n_process)
+        settings = Settings().override({"annotate": {"n_process": n_process}})
+        annotated = annotate(articles, settings=settings)
         dt = time.perf_counter() - t
         sents = sum(len(a.sentences) for a in annotated)
         rows.append((f"annotate n_process={n_process}", len(articles) / dt, sents / dt, dt))
