@@ -20,7 +20,7 @@ import importlib.util
 import json
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,10 +56,11 @@ def _resolver() -> Any:
     return mod.resolve
 
 
-def load_pairs(data_dir: Path, split: str | None = "test", path: Path = PAIRS) -> list[Pair]:
-    """Labelled pairs of one split with their texts; a pair whose text cannot be resolved
-    (missing data, changed checksum) is reported on one line and skipped."""
-    resolve = _resolver()
+def resolved_rows(
+    path: Path, split: str | None, resolve_row: Callable[[dict[str, Any]], Any]
+) -> list[Any]:
+    """`resolve_row(record)` for each JSONL record of one split; a record whose texts cannot
+    be resolved (missing data, changed checksum) is reported on one line and skipped."""
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -68,14 +69,23 @@ def load_pairs(data_dir: Path, split: str | None = "test", path: Path = PAIRS) -
         if split and r["split"] != split:
             continue
         try:
-            a = resolve(r["a"]["ref"], data_dir, r["a"].get("sha1"))
-            b = resolve(r["b"]["ref"], data_dir, r["b"].get("sha1"))
+            out.append(resolve_row(r))
         except (OSError, KeyError, ValueError, IndexError) as exc:
             print(f"{path.name}: {r.get('id')}: skipped ({exc})")
-            continue
-        gold = r["type"] if r["label"] == "contradiction" and r.get("type") else "none"
-        out.append(Pair(r["id"], r["dataset"], r["split"], a, b, gold))
     return out
+
+
+def load_pairs(data_dir: Path, split: str | None = "test", path: Path = PAIRS) -> list[Pair]:
+    """Labelled pairs of one split with their texts."""
+    resolve = _resolver()
+
+    def pair(r: dict[str, Any]) -> Pair:
+        a = resolve(r["a"]["ref"], data_dir, r["a"].get("sha1"))
+        b = resolve(r["b"]["ref"], data_dir, r["b"].get("sha1"))
+        gold = r["type"] if r["label"] == "contradiction" and r.get("type") else "none"
+        return Pair(r["id"], r["dataset"], r["split"], a, b, gold)
+
+    return resolved_rows(path, split, pair)
 
 
 def fixture_pairs(path: Path = FIXTURE) -> list[Pair]:

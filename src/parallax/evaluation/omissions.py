@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from parallax.evaluation import EvalResult
-from parallax.evaluation.contradictions import REPO, _resolver
+from parallax.evaluation.contradictions import REPO, _resolver, resolved_rows
 
 TASK = "omissions"
 ITEMS = REPO / "eval" / "data" / "comparison" / "omissions.jsonl"
@@ -48,30 +48,19 @@ def _article(text: str, key: str):  # type: ignore[no-untyped-def]
 def load(data_dir: Path, split: str | None = "test") -> list[dict[str, Any]]:
     """Items of one split with fact text and the target outlet's whole article text."""
     resolve = _resolver()
-    out = []
-    for line in ITEMS.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        r = json.loads(line)
-        if split and r["split"] != split:
-            continue
-        try:
-            fact = resolve(r["fact"]["ref"], data_dir, r["fact"].get("sha1"))
-            target = _target_file(r, data_dir)
-            text = _basil_text(data_dir, {"file": target})
-        except (OSError, KeyError, ValueError, IndexError) as exc:
-            print(f"{ITEMS.name}: {r.get('id')}: skipped ({exc})")
-            continue
-        out.append(
-            {
-                "id": r["id"],
-                "fact": fact,
-                "text": text,
-                "omitted": bool(r["omitted"]),
-                "outlet": r["outlet"],
-            }
-        )
-    return out
+
+    def item(r: dict[str, Any]) -> dict[str, Any]:
+        fact = resolve(r["fact"]["ref"], data_dir, r["fact"].get("sha1"))
+        text = _basil_text(data_dir, {"file": _target_file(r, data_dir)})
+        return {
+            "id": r["id"],
+            "fact": fact,
+            "text": text,
+            "omitted": bool(r["omitted"]),
+            "outlet": r["outlet"],
+        }
+
+    return resolved_rows(ITEMS, split, item)
 
 
 def _target_file(r: dict[str, Any], data_dir: Path) -> str:
