@@ -89,6 +89,15 @@ def annotate_doc(
 TITLE_KEY = "{}#title"  # parses-table key of an article's headline parse
 
 
+def parse_rows(annotated: Sequence[AnnotatedArticle]) -> dict[str, bytes]:
+    """The parses-table rows of these articles: body under the id, headline under TITLE_KEY."""
+    rows = {a.id: doc_to_bytes(a.doc) for a in annotated if a.doc is not None}
+    rows.update(
+        {TITLE_KEY.format(a.id): doc_to_bytes(a.title_doc) for a in annotated if a.title_doc}
+    )
+    return rows
+
+
 def _version(published: object, hint: int | None) -> str:
     return ANNOTATOR_VERSION if published is not None else f"{ANNOTATOR_VERSION}/y{hint or 0}"
 
@@ -100,14 +109,7 @@ def _save(store: Store, annotated: list[AnnotatedArticle], hint: int | None) -> 
     ):
         if group:
             store.put_annotations(group, version)
-    store.put_parses({a.id: doc_to_bytes(a.doc) for a in annotated if a.doc is not None})
-    store.put_parses(
-        {
-            TITLE_KEY.format(a.id): doc_to_bytes(a.title_doc)
-            for a in annotated
-            if a.title_doc is not None
-        }
-    )
+    store.put_parses(parse_rows(annotated))
 
 
 def _cached(store: Store, articles: list[Article], hint: int | None) -> dict[str, AnnotatedArticle]:

@@ -130,32 +130,19 @@ def run(data_dir: Path, limit: int | None = None) -> list[EvalResult]:
     for name, p in (("product", pred), ("always-omitted baseline", [True] * len(items))):
         prec, rec, tp, fp, fn = _pr(gold, p)
         extra = {"tp": tp, "fp": fp, "fn": fn}
-        out.append(
-            EvalResult(
-                TASK,
-                f"{name} omitted precision",
-                round(prec, 3),
-                None,
-                NO_REFERENCE,
-                "test",
-                len(items),
-                secs,
-                "",
-                extra,
+        for metric, value in (("precision", prec), ("recall", rec)):
+            out.append(
+                EvalResult(
+                    TASK,
+                    f"{name} omitted {metric}",
+                    round(value, 3),
+                    None,
+                    NO_REFERENCE,
+                    "test",
+                    len(items),
+                    secs,
+                    "",
+                    extra,
+                )
             )
-        )
-        out.append(
-            EvalResult(
-                TASK,
-                f"{name} omitted recall",
-                round(rec, 3),
-                None,
-                NO_REFERENCE,
-                "test",
-                len(items),
-                secs,
-                "",
-                extra,
-            )
-        )
     return out

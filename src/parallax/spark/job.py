@@ -384,9 +384,8 @@ def load_into_store(out_dir: str | os.PathLike[str], db: str | os.PathLike[str])
     import numpy as np
     import pyarrow.dataset as ds
 
-    from parallax.annotate.core import ANNOTATOR_VERSION, TITLE_KEY
+    from parallax.annotate.core import ANNOTATOR_VERSION, parse_rows
     from parallax.annotate.embed import KIND, lead_text, text_key
-    from parallax.annotate.parse import doc_to_bytes
     from parallax.models import Story, from_plain
     from parallax.spark.io import annotated_from, row_to_article
     from parallax.store import Store
@@ -417,14 +416,7 @@ def load_into_store(out_dir: str | os.PathLike[str], db: str | os.PathLike[str])
             if r["id"] in articles
         ]
         store.put_annotations(annotated, ANNOTATOR_VERSION)
-        store.put_parses({a.id: doc_to_bytes(a.doc) for a in annotated if a.doc is not None})
-        store.put_parses(
-            {
-                TITLE_KEY.format(a.id): doc_to_bytes(a.title_doc)
-                for a in annotated
-                if a.title_doc is not None
-            }
-        )
+        store.put_parses(parse_rows(annotated))
         counts["annotations"] += len(annotated)
         annotated_by_id.update({a.id: a for a in annotated})
     for rows in batches("embeddings"):
