@@ -312,6 +312,7 @@ class QuoteFinder:
         )
         quotes.extend(self._indirect(found, direct_spans, partial_spans))
         quotes = self._partials_in_reports(quotes, found)
+        quotes = self._headline_reports(quotes)
         quotes.sort(key=lambda q: (q.start, q.end))
         return _fix_nested(quotes)  # nested_in must point into the sorted list
 
@@ -383,11 +384,7 @@ class QuoteFinder:
             nxt = min([qs for qs, _ in inside if qs >= e] + [pe])
             post = self._cue_tokens(e, nxt)
             first = self._tok_at(e)
-            post = [
-                t
-                for t in post
-                if t.i - first <= 8 and not any(c.dep_ == "dobj" for c in t.children)
-            ]
+            post = [t for t in post if _post_cue_ok(t, first)]
             ends_sentence = self.text[e - 2 : e - 1] in {".", "?", "!"}
             if (
                 ends_sentence
@@ -528,6 +525,46 @@ class QuoteFinder:
             out.append(q)
         return out
 
+    def _headline_reports(self, quotes: list[Quote]) -> list[Quote]:
+        """ "Pence: Gennifer Flowers Won’t Be at Debate, Trump Was ‘Mocking’ Clinton Camp": a
+        headline-style line (short, no final period) opening with a name and a colon is that
+        source's report (PolNeAR marks the colon as the cue). Its unattributed quotes take the
+        source; a line without quotes becomes one reported-speech item."""
+        out = list(quotes)
+        for ps, pe in self.pars:
+            m = _HEADLINE_SOURCE.match(self.text, ps, pe)
+            line = self.text[ps:pe].rstrip()
+            if m is None or line.endswith(".") or len(line.split()) > 20:
+                continue
+            span = self.doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
+            if span is None or not any(t.pos_ == "PROPN" for t in span):
+                continue
+            spk = self.source_span(span.start, span.end)
+            colon = m.end(1)
+            cs, ce = m.start(2), ps + len(line)
+            inner = [
+                i
+                for i, q in enumerate(out)
+                if cs <= q.start < ce and q.speaker_start is None and q.nested_in is None
+            ]
+            for i in inner:
+                out[i] = replace(
+                    out[i],
+                    speaker=spk[0],
+                    speaker_text=spk[1],
+                    speaker_start=spk[2],
+                    speaker_end=spk[3],
+                    cue=":",
+                    cue_start=colon,
+                    cue_end=colon + 1,
+                )
+            if not inner and not any(q.start < ce and cs < q.end for q in out):
+                q = Quote(
+                    self.aid, "indirect", self.text[cs:ce], cs, ce, *spk, ":", colon, colon + 1
+                )
+                out.append(q)
+        return out
+
     def _char_range(self, rng: tuple[int, int] | None) -> tuple[int, int] | None:
         if rng is None:
             return None
@@ -535,8 +572,14 @@ class QuoteFinder:
         return _trim(self.text, self.doc[rng[0]].idx, last.idx + len(last.text))
 
 
+# spaces, tabs and no-break spaces ("” ― Karen Bobadilla" in HuffPost reader quotes)
 _DASH_SIGNATURE = re.compile(
-    r"[ \t]*[―—–-]{1,2}[ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})"
+    r"[^\S\n]*[―—–-]{1,2}[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,3})"
+)
+# "Pence: ...", "Elizabeth Warren Hammers Wells Fargo CEO: ...": capitalised words and a
+# colon at the start of a line, at least one lower-case letter (not a transcript label)
+_HEADLINE_SOURCE = re.compile(
+    r"((?=[^:\n]*[a-z])[A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,5}):[^\S\n]+(\S)"
 )
 _TRANSCRIPT = re.compile(r"([A-Z][A-Z.'\- ]{1,30}[A-Z.]):\s+")
 _SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "with", "at", "by", "other"}
@@ -549,6 +592,20 @@ def _title_case(text: str) -> bool:
         and all(w[0].isupper() or w.lower() in _SMALL for w in words)
         and words[0][0].isupper()
     )
+
+
+def _post_cue_ok(tok: Any, first: int) -> bool:
+    """A cue after a closing quote mark: near it (8 tokens), or further when its subject
+    starts right at the quote ("“...,” Scott Pruitt, the attorney general of Oklahoma, one
+    of the states suing, said"); an object rules it out ("“...” he tweeted a photo")
+    unless it is the one told ("“...,” Figueroa told USA Today")."""
+    near = tok.i - first <= 8 or any(
+        c.dep_ in {"nsubj", "nsubjpass"} and c.left_edge.i == first for c in tok.children
+    )
+    told = tok.lemma_ == "tell" or all(
+        c.pos_ in {"PROPN", "PRON"} for c in tok.children if c.dep_ == "dobj"
+    )
+    return near and told
 
 
 def _is_cue(tok: Any, min_logodds: float, nouns: bool = False) -> bool:
