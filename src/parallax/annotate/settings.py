@@ -11,10 +11,10 @@ class QuoteSettings:
 
     # probability above which a cue candidate is an attribution; picked on PolNeAR dev
     # (best speaker F1 overlap with precision >= 80) by eval/tune_attribution.py
-    cue_threshold: float = 0.35
+    cue_threshold: float = 0.4
     # the same for a content that is a bare phrase (an object, "attacked Trump"), not a
     # clause; picked on PolNeAR dev by eval/tune_attribution.py
-    phrase_threshold: float = 0.45
+    phrase_threshold: float = 0.35
     # reported content shorter than this many characters is dropped; picked on PolNeAR
     # dev by eval/tune_attribution.py (1 beat 12: PolNeAR marks short objects, "attacked Trump")
     min_chars: int = 1
