@@ -2,7 +2,8 @@
 
 Run: python eval/tune_attribution.py   (after eval/polnear_cache.py and eval/train_attribution.py)
 Prints speaker/content F1 for a grid of settings; the best speaker F1 (overlap) whose
-precision stays >= 80 goes into annotate/settings.py by hand, with this script named.
+precision stays >= 82 (a 2-point margin over the issue's 80 on test) goes into
+annotate/settings.py by hand, with this script named.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def score(docs: list, settings: QuoteSettings) -> Tally:
 def main() -> None:
     docs = polnear_docs("dev")
     grid = {
-        "cue_threshold": [0.25, 0.35, 0.45, 0.55],
+        "cue_threshold": [0.3, 0.35, 0.4, 0.45, 0.5],
         "min_chars": [1, 12],
         "direct_cue_logodds": [-1.5],
         "phrase_threshold": [0.35, 0.45, 0.55],

@@ -11,7 +11,9 @@ Rules, tried in order (the first that applies decides; none applying means unkno
    word, when exactly one person of the article holds such a title before the span.
 4. Organisation or place ("the ministry", "the Chinese Foreign Ministry", "Beijing"): the
    head is inside an ORG/GPE/NORP entity -> its canonical name.
-5. Everything else ("officials", "a source", "critics", "they") -> unknown, with the
+5. Relative pronoun ("Biden, who served 36 years, said"; PolNeAR marks "who" as the
+   source): the noun the relative clause modifies, by rules 1-4.
+6. Everything else ("officials", "a source", "critics", "they") -> unknown, with the
    words kept as `speaker_text` so consumers can show "unnamed officials".
 """
 
@@ -30,6 +32,7 @@ from parallax.annotate.entities import (
 
 _DET = re.compile(r"^(?:the|a|an)\s+", re.I)
 _DEFINITE = {"the", "this", "that"}
+_RELATIVE = {"who", "which", "that"}
 
 
 def span_head(doc: Any, start: int, end: int) -> Any:
@@ -73,11 +76,23 @@ def _description(doc: Any, people: People, head: Any, start: int) -> str | None:
     return next(iter(holders)) if len(holders) == 1 else None
 
 
+def _relative_antecedent(head: Any) -> Any | None:
+    """ "Biden, who served 36 years, said": the noun a relative pronoun's clause hangs on."""
+    if head.lower_ not in _RELATIVE or head.head.dep_ != "relcl":
+        return None
+    noun = head.head.head
+    return noun if noun.pos_ in {"PROPN", "NOUN"} and noun.i != head.i else None
+
+
 def resolve_speaker(doc: Any, people: People, start: int, end: int) -> str | None:
     """Canonical speaker of the source tokens [start, end), or None (unknown)."""
     if end <= start:
         return None
     head = span_head(doc, start, end)
+    antecedent = _relative_antecedent(head)
+    if antecedent is not None:
+        lo, hi = _head_phrase(doc, antecedent)
+        return resolve_speaker(doc, people, lo, hi)
     if head.lower_ in PRONOUNS or head.pos_ == "PRON":
         m = people.mention_covering(head.idx, head.idx + len(head.text))
         return m.canonical if m is not None and m.text.lower() in PRONOUNS else None
