@@ -205,8 +205,13 @@ def test_models_are_plain_json_with_notice(folder: str) -> None:
     prov = data["provenance"]
     assert prov["file"].endswith("babe/data/final_labels_SG2.csv") and prov["rows"] == 3673
     if folder == "sentence_babe":
-        assert len(data["coefficients"]) == len(data["features"]) == len(data["scaler_mean"])
+        # SVM: one dual coefficient per support vector, stored beside the JSON (no pickle)
+        with base.joinpath(data["support_file"]).open("rb") as fh:
+            support = np.load(fh, allow_pickle=False)
+        assert support.shape == (len(data["coefficients"]), len(data["features"]))
+        assert len(data["features"]) == len(data["scaler_mean"])
         assert np.all(np.asarray(data["scaler_scale"]) > 0)
+        assert "support.npy" in notice
     else:
         assert data["weights"] and not any("basil" in k for k in data["weights"])
 

@@ -51,7 +51,11 @@ _ACCORDING = re.compile(r"\baccording to\b|\b(?:said|says|told)\b", re.I)
 quoted_regions = bm.quoted_regions  # re-exported: quotes + paired quotation marks
 
 
-def bias_of_spans(annotated: Mapping[str, AnnotatedArticle], spans: Sequence[Any]) -> np.ndarray:
+def bias_of_spans(
+    annotated: Mapping[str, AnnotatedArticle],
+    spans: Sequence[Any],
+    settings: FramingSettings | None = None,
+) -> np.ndarray:
     """P(biased) for spans (article_id, start, end) of articles whose parse is stored.
 
     NaN where the article or its parse is missing; never parses text again.
@@ -66,7 +70,7 @@ def bias_of_spans(annotated: Mapping[str, AnnotatedArticle], spans: Sequence[Any
             found.append(span)
             rows.append(i)
     if found:
-        out[rows] = span_bias(found)
+        out[rows] = span_bias(found, settings=settings)
     return out
 
 
@@ -74,14 +78,25 @@ _ACTOR_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 _SPECULATIVE_MODALS = {"may", "might", "could", "would", "should"}
 
 
-def sentence_bias(texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
+def sentence_bias(
+    texts: Sequence[str],
+    embeddings: np.ndarray | None = None,
+    settings: FramingSettings | None = None,
+) -> np.ndarray:
     """P(biased) per plain text (not from a stored parse: these texts are parsed here)."""
-    return bm.sentence_bias(list(texts), embeddings=embeddings)
+    name = (settings or FramingSettings()).sentence_model
+    return bm.sentence_bias(list(texts), embeddings=embeddings, model_name=name)
 
 
-def span_bias(spans: Sequence[Any], embeddings: np.ndarray | None = None) -> np.ndarray:
+def span_bias(
+    spans: Sequence[Any],
+    embeddings: np.ndarray | None = None,
+    settings: FramingSettings | None = None,
+) -> np.ndarray:
     """P(biased) per spaCy Span of a stored parse (no re-parse)."""
-    return bm.sentence_bias([s.text for s in spans], docs=list(spans), embeddings=embeddings)
+    name = (settings or FramingSettings()).sentence_model
+    texts = [s.text for s in spans]
+    return bm.sentence_bias(texts, docs=list(spans), embeddings=embeddings, model_name=name)
 
 
 def _inside(start: int, end: int, regions: Sequence[tuple[int, int]]) -> bool:
@@ -355,10 +370,10 @@ def _bias_scores(
     spans = _sent_spans(annotated.doc, [(s.start, s.end) for s in own])
     if len(spans) != len(own):
         vecs = None
-    body = span_bias(spans, embeddings=vecs) if spans else np.zeros(0)
+    body = span_bias(spans, embeddings=vecs, settings=cfg) if spans else np.zeros(0)
     title_doc = annotated.title_doc
     has_title = title_doc is not None and title_doc.text.strip()
-    headline = span_bias([title_doc[:]]) if has_title else np.zeros(0)
+    headline = span_bias([title_doc[:]], settings=cfg) if has_title else np.zeros(0)
     return headline, body
 
 

@@ -21,7 +21,10 @@ class FramingSettings:
     # P(loaded) at or above which a word is shown: chosen for span F1 (overlap) on the
     # basil-dev TUNE split (events disjoint from the test split) by eval/train_tagger.py.
     tagger_threshold: float = 0.425
-    sentence_model: str = "sentence_babe"  # folder under resources/framing/ (policy)
+    # Folder under resources/framing/ (policy). "sentence_babe": e5 + RBF SVM, BABE 5-fold
+    # macro-F1 0.806, one extra e5 pass (≈ 45 ms CPU per sentence); "sentence_babe_minilm":
+    # logistic over the MiniLM vectors the pipeline already has, 0.782 (docs/framing.md).
+    sentence_model: str = "sentence_babe"
     # A sentence is own voice when less than this share of its characters is quoted (policy).
     own_voice_max_quoted: float = 0.5
     main_actors: int = 6  # policy: actors per article in the word-choice profile
