@@ -191,3 +191,62 @@ def test_disputed_claim_is_an_assessment_candidate():
     )
     got = [c for c in _cands(a, b) if c.kind == "assessment"]
     assert got and got[0].a.value == "asserted" and got[0].b.value == "disputed"
+
+
+def test_quote_diff_editor_insertions_ellipses_and_title_abbreviations_are_not_rewordings():
+    # an editor's (parenthesis) like a [bracket], a marked cut, "Sen." for "Senator"
+    assert (
+        quote_diff(
+            "these (local) officials have too much say", "these officials have too much say"
+        )[1]
+        == 0
+    )
+    assert (
+        quote_diff(
+            "we would be remiss … if we did not act",
+            "we would be remiss in our duty to you if we did not act",
+        )[1]
+        == 0
+    )
+    assert (
+        quote_diff(
+            "I want a…leadership team that can unite us", "a leadership team that can unite us"
+        )[1]
+        == 0
+    )
+    assert (
+        quote_diff(
+            "Sen. Reid respects that but disagrees", "Senator Reid respects that but disagrees"
+        )[1]
+        == 0
+    )
+    assert quote_diff("we are not going to be in a combat zone", "we are not going to be in a combat mission")[1] == 1  # fmt: skip
+
+
+def test_a_dispute_cue_counts_only_for_the_clause_it_governs():
+    s = "Akin claimed he would help the party, but admitted that no senator had called him."
+    assert slots.stance(s, None, False, (s.index("no senator"), len(s))) == "own"
+    assert slots.stance(s, None, False, (s.index("he would"), s.index(", but"))) == "disputed"
+    # denial verbs dispute statements, not offers or pleas
+    assert (
+        slots.stance("The senator rejects the tenure offer from the university.", None, False)
+        == "own"
+    )
+    assert (
+        slots.stance("The ministry denies that its troops crossed the border.", None, False)
+        == "disputed"
+    )
+    assert slots.stance("The company rejects the allegations of fraud.", None, False) == "disputed"
+    # "as Apple puts it": the source's words, not the outlet's
+    assert slots.stance("It is, as Apple puts it, the lightest laptop.", None, False) == "attributed"  # fmt: skip
+
+
+@pytest.mark.slow
+def test_figures_both_articles_state_are_not_a_number_conflict():
+    a = _art("The quake struck at a depth of 10 kilometres, 55 kilometres south of Bireun.", "A")
+    b = _art("The quake hit at a depth of just 10 kilometres, 55 kilometres south of Bireun.", "B")
+    assert not [c for c in _cands(a, b) if c.kind == "number"]
+    c = _art("The climber died after falling about 150 metres from the ridge on Friday.", "C")
+    d = _art("The climber died after falling about 60 metres from the ridge on Friday.", "D")
+    got = [x for x in _cands(c, d) if x.kind == "number"]
+    assert got and got[0].features["context_jaccard"] > 0.3

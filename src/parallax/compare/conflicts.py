@@ -86,13 +86,21 @@ def _side(u: ClaimUnit, value: str, span: Span | None = None) -> ConflictSide:
     return ConflictSide(u.outlet, span or _sentence_span(u), u.claim.attribution, value=value)
 
 
+def claim_stance(u: ClaimUnit, negated: bool | None = None) -> str:
+    """slots.stance of the claim, with only the cues that govern its own clause counted."""
+    c, s = u.claim, u.sentence
+    if s is None:
+        return slots.stance(c.text, c.attribution, c.negated if negated is None else negated)
+    span = (c.start - s.start, c.end - s.start)
+    return slots.stance(s.text, c.attribution, c.negated if negated is None else negated, span)
+
+
 def claim_features(ua: ClaimUnit, ub: ClaimUnit, vec: SentVec) -> dict[str, float]:
     """Features every candidate shares: how related the two claims are and who says them."""
     sa, sb = ua.sentence, ub.sentence
     cos = _cos(vec(ua.article_id, sa.index), vec(ub.article_id, sb.index)) if sa and sb else 0.0
     ta, tb = (sa.text if sa else ua.claim.text), (sb.text if sb else ub.claim.text)
-    st_a = slots.stance(ta, ua.claim.attribution, ua.claim.negated)
-    st_b = slots.stance(tb, ub.claim.attribution, ub.claim.negated)
+    st_a, st_b = claim_stance(ua), claim_stance(ub)
     da = [t.date_start for t in ua.times if t.date_start and not t.uncertain]
     db = [t.date_start for t in ub.times if t.date_start and not t.uncertain]
     gap = min((abs((x - y).days) for x in da for y in db), default=-1)
@@ -137,6 +145,8 @@ def number_candidates(
         for (ua, na), (ub, nb) in _cross(items):
             if na.kind != nb.kind or not slots.disjoint(na, nb):
                 continue
+            if _also_stated(na, ub, items) or _also_stated(nb, ua, items):
+                continue  # both say "10 km ... 55 km": figures of two things, not a conflict
             key = tuple(sorted([(ua.article_id, na.start), (ub.article_id, nb.start)]))
             if key in out:
                 continue
@@ -148,7 +158,7 @@ def number_candidates(
                 "slot_match": _jaccard(na.counted, nb.counted),
                 "slot_gap": slots.relative_gap(na, nb),
                 "bounded": float(math.isinf(na.hi) or math.isinf(nb.hi)),
-            }
+            } | _context_features(anns[ua.article_id], na, anns[ub.article_id], nb)
             what = " ".join(sorted(counted - {na.kind})) or na.kind
             reason = (
                 f"different figures for the same {na.kind} ({what}): {na.text!r} vs {nb.text!r}"
@@ -158,6 +168,23 @@ def number_candidates(
             out[key] = Candidate("number", a, b, (ua.article_id, na.start), (ub.article_id, nb.start),
                                  f"number:{na.kind}:{what}", 0.7, reason, f)  # fmt: skip
     return list(out.values())
+
+
+def _context_features(
+    aa: AnnotatedArticle, sa: slots.NumberSlot, ab: AnnotatedArticle, sb: slots.NumberSlot
+) -> dict[str, float]:
+    """Do the two figures stand in the same words, and belong to the same holder?"""
+    ca, cb = slots.slot_context(aa, sa.start, sa.end), slots.slot_context(ab, sb.start, sb.end)
+    holders = bool(ca.holders and cb.holders)
+    return {
+        "context_jaccard": _jaccard(ca.lemmas, cb.lemmas),
+        "holder_differs": float(holders and not (ca.holders & cb.holders)),
+    }
+
+
+def _also_stated(n: slots.NumberSlot, other: ClaimUnit, items: list) -> bool:  # type: ignore[type-arg]
+    """Does the other claim state figure `n` too (same counted thing, compatible value)?"""
+    return any(u is other and m.kind == n.kind and not slots.disjoint(m, n) for u, m in items)
 
 
 def _cross(items: list) -> Iterator[tuple]:  # type: ignore[type-arg]
@@ -441,14 +468,24 @@ def _expand(text: str) -> str:
     return t.replace("wo not", "will not").replace("ca not", "can not")
 
 
+_ELIDED = "[..]"  # an ellipsis inside a quote: words cut on purpose, any number of them
+
+
+def _quote_words(text: str) -> list[str]:
+    """Normalised words of a quote. An editor's [bracket] or (parenthesis) is a stand-in
+    token "[]"; an ellipsis is "[..]"; "Sen." and "Senator" are one word."""
+    t = re.sub(r"\[[^\]]*\]|\([^)]*\)", " [] ", _expand(text))
+    t = re.sub(r"…|\.\s?\.\s?\.", f" {_ELIDED} ", t)
+    abbr = slots.abbreviations()
+    words = (w if w in ("[]", _ELIDED) else re.sub(r"[^\w]", "", w.lower()) for w in t.split())
+    return [abbr.get(w, w) for w in words]
+
+
 def quote_diff(ta: str, tb: str, cfg_edge: int = 3) -> tuple[str, int, int]:
     """Word-level diff of two quotes over the stretch both cover, ignoring punctuation, case
     and sentence division (an excerpt of a longer quote is not a rewording; an editor's
     [bracket] standing in for a few words is not either). Returns (diff, changed, compared)."""
-    ra = re.sub(r"\[[^\]]*\]", " [] ", _expand(ta)).split()
-    rb = re.sub(r"\[[^\]]*\]", " [] ", _expand(tb)).split()
-    na = [re.sub(r"[^\w\[\]]", "", w.lower()) for w in ra]
-    nb = [re.sub(r"[^\w\[\]]", "", w.lower()) for w in rb]
+    na, nb = _quote_words(ta), _quote_words(tb)
     keep_a = [i for i, w in enumerate(na) if w]
     keep_b = [i for i, w in enumerate(nb) if w]
     wa, wb = [na[i] for i in keep_a], [nb[i] for i in keep_b]
@@ -472,6 +509,8 @@ def quote_diff(ta: str, tb: str, cfg_edge: int = 3) -> tuple[str, int, int]:
         da, db = xa[i0:i1], xb[j0:j1]
         if ("[]" in da and len(db) <= 3) or ("[]" in db and len(da) <= 3):
             continue
+        if _ELIDED in da or _ELIDED in db:
+            continue  # the outlet marked a cut ("remiss … if"): what it left out is not a rewording
         changed += max(len(da), len(db))
         parts.append(f"[-{' '.join(da)}]" * bool(da) + f"[+{' '.join(db)}]" * bool(db))
     return " ".join(parts), changed, max(len(xa), len(xb))
@@ -668,12 +707,7 @@ def assessment_candidates(
         for own, other in ((units[i], units[j]), (units[j], units[i])):
             if own.sentence is None or other.sentence is None or own.claim.negated:
                 continue
-            if slots.stance(own.sentence.text, own.claim.attribution, False) != "own":
-                continue
-            if (
-                slots.stance(other.sentence.text, other.claim.attribution, other.claim.negated)
-                != "disputed"
-            ):
+            if claim_stance(own, negated=False) != "own" or claim_stance(other) != "disputed":
                 continue
             shared = (set(own.claim.entities) & set(other.claim.entities)) | (
                 (own.lemmas & other.lemmas) - _GENERIC
@@ -685,10 +719,14 @@ def assessment_candidates(
                 "slot_match": min(1.0, len(shared) / 5),
                 "slot_gap": 1.0,
             }
-            cue = slots.dispute_cues().search(other.sentence.text)
+            span = (
+                other.claim.start - other.sentence.start,
+                other.claim.end - other.sentence.start,
+            )
+            cue = slots.dispute_cue(other.sentence.text, span)
             reason = (f"{_who(own.outlet, own.article_id)} states it in its own voice; "
                       f"{_who(other.outlet, other.article_id)} reports it as disputed "
-                      f"({cue.group(0) if cue else 'attributed'!r})")  # fmt: skip
+                      f"({cue or 'attributed'!r})")  # fmt: skip
             out[key] = Candidate("assessment", _side(own, "asserted"), _side(other, "disputed"),
                                  (own.article_id, own.claim.start), (other.article_id, other.claim.start),
                                  f"assessment:{own.id}", 0.5, reason, f)  # fmt: skip

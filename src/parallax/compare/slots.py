@@ -54,6 +54,12 @@ def state_names() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def abbreviations() -> dict[str, str]:
+    """Title and month abbreviations -> the full word ("sen" -> "senator")."""
+    return dict(ln.split("\t") for ln in _read_lines("abbreviations.tsv"))
+
+
+@lru_cache(maxsize=1)
 def dispute_cues() -> re.Pattern[str]:
     words = sorted(_read_lines("dispute_cues.txt"), key=len, reverse=True)
     return re.compile(r"(?i)(?<![\w-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-])")
@@ -185,6 +191,39 @@ def _amounts(
     return out
 
 
+# Content tokens on each side of a figure that say what it is a figure OF ("fell about
+# 150 metres" vs "rushed for 226 yards"); policy, about one clause on either side.
+CONTEXT_WIDTH = 6
+
+
+@dataclass(frozen=True)
+class SlotContext:
+    lemmas: frozenset[str]  # content lemmas near the slot (numbers and stop words left out)
+    holders: frozenset[str]  # PERSON/ORG/GPE/NORP names near it: whose figure it is
+
+
+def slot_context(ann: AnnotatedArticle, start: int, end: int) -> SlotContext:
+    """What stands around a slot in the stored parse (empty without a parse)."""
+    doc = ann.doc
+    if doc is None:
+        return SlotContext(frozenset(), frozenset())
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return SlotContext(frozenset(), frozenset())
+    sent = span.sent
+    lo, hi = max(sent.start, span.start - CONTEXT_WIDTH), min(sent.end, span.end + CONTEXT_WIDTH)
+    toks = [t for t in doc[lo:hi] if not (span.start <= t.i < span.end)]
+    lemmas = frozenset(
+        t.lemma_.lower() for t in toks if t.is_alpha and not t.is_stop and not t.like_num
+    )
+    holders = frozenset(
+        e.text.lower()
+        for e in sent.ents
+        if e.label_ in ("PERSON", "ORG", "GPE", "NORP") and lo <= e.start and e.end <= hi
+    )
+    return SlotContext(lemmas, holders)
+
+
 def disjoint(a: NumberSlot, b: NumberSlot) -> bool:
     return a.hi < b.lo or b.hi < a.lo
 
@@ -235,12 +274,51 @@ def dateline_end(ann: AnnotatedArticle) -> int:
 # ---------------------------------------------------------------- attribution
 
 
-def stance(sentence: str, attribution: str | None, negated: bool) -> str:
+# Verbs of denial dispute a STATEMENT only: "denies that ...", "rejects the claims", not
+# "rejects the offer" or "denies arson" (a plea). What may follow them, within two words.
+_DENIAL_VERB = re.compile(r"(?i)^(?:den(?:y|ies|ied|ying)|reject\w*|disput\w*|refut\w*|insist\w*)$")
+_DENIAL_OBJECT = re.compile(
+    r"(?i)^\W*(?:\w+\W+){0,2}?(?:that|claims?|allegations?|accusations?|reports?|assertions?"
+    r"|suggestions?|accounts?|charges? that|any\s+wrongdoing|wrongdoing|it|this|these)\b"
+)
+# "as Apple puts it", "as X described it": the words that follow are the source's, not the
+# outlet's (general English; Parallax policy).
+_AS_PUTS_IT = re.compile(
+    r"(?i)\bas\s+(?:\w+\W+){1,4}?(?:puts?|put|calls?|called|describ\w+)\s+it\b"
+)
+# A cue governs a clause when it sits inside it or just before it ("Apple claims that X",
+# "the allegedly drunk driver"): characters before the claim a cue may stand (policy).
+CUE_REACH = 40
+
+
+def _scoped_cues(sentence: str, span: tuple[int, int] | None) -> list[re.Match[str]]:
+    lo, hi = (span[0] - CUE_REACH, span[1]) if span else (0, len(sentence))
+    out = []
+    for m in dispute_cues().finditer(sentence):
+        if m.end() <= lo or m.start() >= hi:
+            continue
+        if _DENIAL_VERB.match(m.group(0)) and not _DENIAL_OBJECT.match(sentence[m.end() :]):
+            continue
+        out.append(m)
+    return out
+
+
+def dispute_cue(sentence: str, span: tuple[int, int] | None = None) -> str | None:
+    """The first dispute cue that governs the claim at `span` (offsets in `sentence`;
+    None = the whole sentence), or None."""
+    cues = _scoped_cues(sentence, span)
+    return cues[0].group(0) if cues else None
+
+
+def stance(
+    sentence: str, attribution: str | None, negated: bool, span: tuple[int, int] | None = None
+) -> str:
     """ "own" (the outlet asserts it), "attributed" (someone says it) or "disputed" (reported
-    only as a claim, called unproven, or denied)."""
-    if dispute_cues().search(sentence):
+    only as a claim, called unproven, or denied). Only cues that govern the claim at `span`
+    count: a "claimed" in another clause of the sentence says nothing about this one."""
+    if dispute_cue(sentence, span):
         return "disputed"
-    if attribution is not None:
+    if attribution is not None or _AS_PUTS_IT.search(sentence):
         return "attributed"
     return "own"
 

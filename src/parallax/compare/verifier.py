@@ -24,7 +24,8 @@ from parallax.compare.settings import CompareSettings
 FEATURES = (
     "cosine", "entity_jaccard", "lemma_jaccard", "both_own_voice", "same_attribution",
     "stance_differs", "disputed_any", "negation_differs", "time_cue", "date_gap_log",
-    "length_ratio", "slot_match", "slot_gap", "changed_words", "prior",
+    "length_ratio", "slot_match", "slot_gap", "changed_words", "context_jaccard",
+    "holder_differs", "prior",
     *(f"kind={k}" for k in KINDS),
 )  # fmt: skip
 
