@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +56,19 @@ def demo_articles(corpus_dir: Path):  # type: ignore[no-untyped-def]
     result = ingest_paths([corpus_dir])
     assert not result.problems
     return {Path(a.source).name: a for a in result.articles}
+
+
+@contextmanager
+def rules_only_conflicts() -> Iterator[None]:
+    """The product's rules-only fallback (the path taken when the verifier's weights are
+    absent), for tests of how conflict rows are SHOWN: at the verifier's default threshold
+    the demo corpus shows none (issue 14), and a UI test needs rows to click. Analyses cached
+    by the web module are dropped on entry and exit so no other test sees these rows."""
+    from parallax.apps.web import _SHARED_CACHE
+    from parallax.compare import verifier
+
+    _SHARED_CACHE.clear()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(verifier, "model", lambda: None)
+        yield
+    _SHARED_CACHE.clear()

@@ -80,7 +80,7 @@ def test_pages_and_api_return_200_for_the_demo_story(site):  # type: ignore[no-u
     page = c.get(f"/stories/{story.id}")
     assert page.status_code == 200
     assert "Neutral brief" in page.text and "North Carolina" in page.text
-    assert 'class="conflict"' in page.text and "Timeline" in page.text
+    assert "Where outlets disagree" in page.text and "Timeline" in page.text
     again = c.get(f"/stories/{story.id}")  # cached page
     assert again.text == page.text
     api = c.get(f"/api/stories/{story.id}")

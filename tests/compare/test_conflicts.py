@@ -237,6 +237,12 @@ def test_a_dispute_cue_counts_only_for_the_clause_it_governs():
         == "disputed"
     )
     assert slots.stance("The company rejects the allegations of fraud.", None, False) == "disputed"
+    # "claims" as a noun for what one owns or asks for is not a report of a statement
+    assert (
+        slots.stance("It enforces its illegal territorial claims in the sea.", None, False) == "own"
+    )
+    assert slots.stance("The group claimed responsibility for the attack.", None, False) == "own"
+    assert slots.stance("The navy claims they captured 23 pirates.", None, False) == "disputed"
     # "as Apple puts it": the source's words, not the outlet's
     assert slots.stance("It is, as Apple puts it, the lightest laptop.", None, False) == "attributed"  # fmt: skip
 

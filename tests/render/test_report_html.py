@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from conftest import rules_only_conflicts
 from parallax.ingest.core import article_from_text
 from parallax.models import (
     Analysis,
@@ -34,7 +35,9 @@ ATTR_BREAK = '" onmouseover="alert(2)'
 def demo(demo_articles):  # type: ignore[no-untyped-def]
     from parallax.apps.web import cached_analysis
 
-    return cached_analysis(list(demo_articles.values()))
+    # rows to render: at the verifier's default threshold the demo shows none (issue 14)
+    with rules_only_conflicts():
+        return cached_analysis(list(demo_articles.values()))
 
 
 @pytest.mark.slow

@@ -41,9 +41,9 @@ class CompareSettings:
     # Probability above which a verified candidate is shown. Chosen by eval/train_verifier.py
     # from 5-fold event-grouped cross-validated scores on the TUNE split of eval/data/comparison
     # (642 pairs): no threshold reached precision 0.85 with recall >= 0.25, so the best F0.5
-    # was taken (C 0.03; CV pair precision 0.61, recall 0.27); see
+    # was taken (C 0.1; CV pair precision 0.67, recall 0.23); see
     # resources/comparison/verifier.json.
-    verifier_threshold: float = 0.68
+    verifier_threshold: float = 0.77
     rules_only_threshold: float = 0.6  # policy: rule priors shown when the verifier is off
 
     # ---------------------------------------------------------------- omissions

@@ -281,6 +281,13 @@ _DENIAL_OBJECT = re.compile(
     r"(?i)^\W*(?:\w+\W+){0,2}?(?:that|claims?|allegations?|accusations?|reports?|assertions?"
     r"|suggestions?|accounts?|charges? that|any\s+wrongdoing|wrongdoing|it|this|these)\b"
 )
+# "claim" reports a statement when a clause or its subject follows ("claims that", "claimed
+# to", "claims they", "claims of fraud", "claim, without evidence"); not in "territorial
+# claims" or "claimed responsibility" (general English; Parallax policy).
+_CLAIM_STATEMENT = re.compile(
+    r"(?i)^\s*(?:,|that\b|to\b|of\b|about\b|he\b|she\b|they\b|it\b|we\b|i\b|its\b|his\b"
+    r"|her\b|their\b)"
+)
 # "as Apple puts it", "as X described it": the words that follow are the source's, not the
 # outlet's (general English; Parallax policy).
 _AS_PUTS_IT = re.compile(
@@ -297,7 +304,10 @@ def _scoped_cues(sentence: str, span: tuple[int, int] | None) -> list[re.Match[s
     for m in dispute_cues().finditer(sentence):
         if m.end() <= lo or m.start() >= hi:
             continue
-        if _DENIAL_VERB.match(m.group(0)) and not _DENIAL_OBJECT.match(sentence[m.end() :]):
+        rest = sentence[m.end() :]
+        if _DENIAL_VERB.match(m.group(0)) and not _DENIAL_OBJECT.match(rest):
+            continue
+        if m.group(0).lower().startswith("claim") and not _CLAIM_STATEMENT.match(rest):
             continue
         out.append(m)
     return out
