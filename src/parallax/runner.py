@@ -181,7 +181,8 @@ class Pipeline:
         sources = source_keys([a.article for a in resolved], self.settings.syndication)
         storyline = next((s for s in stories if s.level == "storyline"), None)
         events = [list(s.article_ids) for s in stories if s.level == "event"]
-        vectors = sentence_vectors(resolved, store=self.store)
+        # one article: nothing compares its sentences across sources (compare._vectors)
+        vectors = sentence_vectors(resolved, store=self.store) if len(resolved) > 1 else None
         comparison = compare(
             resolved, vectors, events=events or None, settings=self.settings, sources=sources
         )

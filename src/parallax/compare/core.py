@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from parallax.compare.align import align, embed_claims, sentence_lookup
-from parallax.compare.claims import extract_claims
+from parallax.compare.claims import ClaimUnit, extract_claims
 from parallax.compare.conflicts import find_candidates
 from parallax.compare.framing import framing_for
 from parallax.compare.grouping import group
@@ -37,6 +37,7 @@ from parallax.models import (
 )
 
 log = logging.getLogger(__name__)
+DIM = 384  # all-MiniLM-L6-v2
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,26 @@ def _cfg(settings: Any) -> CompareSettings:
     return getattr(settings, "compare", None) or CompareSettings()
 
 
+def _vectors(
+    units: Sequence[ClaimUnit],
+    annotated: Sequence[AnnotatedArticle],
+    sentence_vectors: Sequence[np.ndarray] | None,
+) -> tuple[np.ndarray, Any]:
+    """Claim vectors and the sentence lookup, or zeros for a one-article story.
+
+    Every reader of these vectors (alignment, conflict detectors, omissions, "only one
+    source") pairs claims or sentences of different articles, so with one article none is
+    read and the encoder would run for nothing (most storylines of a day's news are one
+    article: about half the encoder's texts on PolNeAR, benchmarks/bench_pipeline.py).
+    """
+    if len({a.id for a in annotated}) > 1:
+        return embed_claims(units, annotated, sentence_vectors), sentence_lookup(
+            annotated, sentence_vectors
+        )
+    zero = np.zeros(DIM, dtype=np.float32)
+    return np.zeros((len(units), DIM), dtype=np.float32), lambda _aid, _idx: zero
+
+
 def compare(
     annotated: Sequence[AnnotatedArticle],
     sentence_vectors: Sequence[np.ndarray] | None = None,
@@ -108,8 +129,7 @@ def compare(
     units = extract_claims(annotated)
     claims = [u.claim for u in units]
     lap("claims")
-    vectors = embed_claims(units, annotated, sentence_vectors)
-    sent = sentence_lookup(annotated, sentence_vectors)
+    vectors, sent = _vectors(units, annotated, sentence_vectors)
     lap("embed")
     facts = align(units, vectors)
     lap("align")
