@@ -86,13 +86,17 @@ def _side(u: ClaimUnit, value: str, span: Span | None = None) -> ConflictSide:
     return ConflictSide(u.outlet, span or _sentence_span(u), u.claim.attribution, value=value)
 
 
+def _in_sentence(u: ClaimUnit) -> tuple[str, tuple[int, int] | None]:
+    """The text cues are read from (the claim's sentence) and the claim's span in it."""
+    c, s = u.claim, u.sentence
+    return (c.text, None) if s is None else (s.text, (c.start - s.start, c.end - s.start))
+
+
 def claim_stance(u: ClaimUnit, negated: bool | None = None) -> str:
     """slots.stance of the claim, with only the cues that govern its own clause counted."""
-    c, s = u.claim, u.sentence
-    if s is None:
-        return slots.stance(c.text, c.attribution, c.negated if negated is None else negated)
-    span = (c.start - s.start, c.end - s.start)
-    return slots.stance(s.text, c.attribution, c.negated if negated is None else negated, span)
+    text, span = _in_sentence(u)
+    neg = u.claim.negated if negated is None else negated
+    return slots.stance(text, u.claim.attribution, neg, span)
 
 
 def claim_features(ua: ClaimUnit, ub: ClaimUnit, vec: SentVec) -> dict[str, float]:
@@ -142,10 +146,13 @@ def number_candidates(
                 index[f"{n.kind}:{word}"].append((u, n))
     out: dict[tuple, Candidate] = {}
     for items in index.values():
+        by_unit: dict[int, list[slots.NumberSlot]] = defaultdict(list)
+        for u, n in items:
+            by_unit[id(u)].append(n)
         for (ua, na), (ub, nb) in _cross(items):
             if na.kind != nb.kind or not slots.disjoint(na, nb):
                 continue
-            if _also_stated(na, ub, items) or _also_stated(nb, ua, items):
+            if _also_stated(na, by_unit[id(ub)]) or _also_stated(nb, by_unit[id(ua)]):
                 continue  # both say "10 km ... 55 km": figures of two things, not a conflict
             key = tuple(sorted([(ua.article_id, na.start), (ub.article_id, nb.start)]))
             if key in out:
@@ -182,9 +189,10 @@ def _context_features(
     }
 
 
-def _also_stated(n: slots.NumberSlot, other: ClaimUnit, items: list) -> bool:  # type: ignore[type-arg]
-    """Does the other claim state figure `n` too (same counted thing, compatible value)?"""
-    return any(u is other and m.kind == n.kind and not slots.disjoint(m, n) for u, m in items)
+def _also_stated(n: slots.NumberSlot, others: Sequence[slots.NumberSlot]) -> bool:
+    """Does the other claim, whose figures for this counted thing are `others`, state figure
+    `n` too (same kind, compatible value)?"""
+    return any(m.kind == n.kind and not slots.disjoint(m, n) for m in others)
 
 
 def _cross(items: list) -> Iterator[tuple]:  # type: ignore[type-arg]
@@ -719,11 +727,7 @@ def assessment_candidates(
                 "slot_match": min(1.0, len(shared) / 5),
                 "slot_gap": 1.0,
             }
-            span = (
-                other.claim.start - other.sentence.start,
-                other.claim.end - other.sentence.start,
-            )
-            cue = slots.dispute_cue(other.sentence.text, span)
+            cue = slots.dispute_cue(*_in_sentence(other))
             reason = (f"{_who(own.outlet, own.article_id)} states it in its own voice; "
                       f"{_who(other.outlet, other.article_id)} reports it as disputed "
                       f"({cue or 'attributed'!r})")  # fmt: skip

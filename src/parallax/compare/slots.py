@@ -298,9 +298,10 @@ _AS_PUTS_IT = re.compile(
 CUE_REACH = 40
 
 
-def _scoped_cues(sentence: str, span: tuple[int, int] | None) -> list[re.Match[str]]:
+def dispute_cue(sentence: str, span: tuple[int, int] | None = None) -> str | None:
+    """The first dispute cue that governs the claim at `span` (offsets in `sentence`;
+    None = the whole sentence), or None."""
     lo, hi = (span[0] - CUE_REACH, span[1]) if span else (0, len(sentence))
-    out = []
     for m in dispute_cues().finditer(sentence):
         if m.end() <= lo or m.start() >= hi:
             continue
@@ -309,15 +310,8 @@ def _scoped_cues(sentence: str, span: tuple[int, int] | None) -> list[re.Match[s
             continue
         if m.group(0).lower().startswith("claim") and not _CLAIM_STATEMENT.match(rest):
             continue
-        out.append(m)
-    return out
-
-
-def dispute_cue(sentence: str, span: tuple[int, int] | None = None) -> str | None:
-    """The first dispute cue that governs the claim at `span` (offsets in `sentence`;
-    None = the whole sentence), or None."""
-    cues = _scoped_cues(sentence, span)
-    return cues[0].group(0) if cues else None
+        return m.group(0)
+    return None
 
 
 def stance(
