@@ -44,3 +44,4 @@ def test_parse_number() -> None:
     assert parse_number("1,200") == 1200
     assert parse_number("2.5 million") == 2_500_000
     assert parse_number("dozens") is None
+    assert parse_number("four and a half") == 4.5

@@ -256,3 +256,59 @@ def test_figures_both_articles_state_are_not_a_number_conflict():
     d = _art("The climber died after falling about 60 metres from the ridge on Friday.", "D")
     got = [x for x in _cands(c, d) if x.kind == "number"]
     assert got and got[0].features["context_jaccard"] > 0.3
+
+
+@pytest.mark.slow
+def test_a_persons_age_is_a_number_slot_of_that_person_only():
+    a = _art("Police said 61-year-old Sharon Duval was arrested at her home in Clarksburg.", "A")
+    b = _art("Sharon Duval, 60, was arrested at her home in Clarksburg, police said.", "B")
+    ann = _annotate(a, b)
+    ages = [s for s in slots.number_slots(ann[0], 0, len(a.text), 0.1) if s.kind == "age"]
+    assert [(s.lo, s.counted) for s in ages] == [(61.0, frozenset({"sharon duval"}))]
+    got = [c for c in _cands(a, b) if c.kind == "number"]
+    assert got and {got[0].a.value, got[0].b.value} == {"61", "60"}
+    # two people of one family, each with an age: never compared
+    c = _art("Gary Duval, 35, faces murder charges in Clarksburg.", "C")
+    d = _art("His mother, Catherine Duval, 61, was found dead in Clarksburg.", "D")
+    assert not [x for x in _cands(c, d) if x.kind == "number"]
+
+
+@pytest.mark.slow
+def test_money_decimals_halves_and_rounded_bounds_are_read():
+    a = _art("Boston made Mark Dwyer an eight-year, $200 million offer on Friday.", "A")
+    b = _art("Boston made Mark Dwyer an eight-year offer worth $184 million on Friday.", "B")
+    assert any(
+        c.kind == "number" and c.topic.startswith("number:money") for c in _cands(a, b)
+    )  # the "$" sits outside the quantity "200 million offer"
+    c = _art("The 6.1-magnitude quake struck the island on Sunday, state media said.", "C")
+    d = _art("The 5.9-magnitude quake struck the island on Sunday, state media said.", "D")
+    assert [x for x in _cands(c, d) if x.kind == "number"]  # "the 6.1-..." is no back-reference
+    e = _art("He served four and a half months in federal prison for the break-in.", "E")
+    f = _art("He served five months in federal prison for the break-in.", "F")
+    assert [x for x in _cands(e, f) if x.kind == "number"]
+    g = _art("Police intervened when more than a hundred people joined the vigil.", "G")
+    h = _art("Police intervened when 100 people joined the vigil on Saturday.", "H")
+    assert not [x for x in _cands(g, h) if x.kind == "number"]  # rounding, not a conflict
+
+
+@pytest.mark.slow
+def test_one_persons_name_spelled_two_ways_is_a_name_candidate():
+    a = _art("Jon Owen, the city's public safety director, said the call came in at 3:33 a.m.", "A")
+    b = _art("John Owen, the city's public safety director, says the call came shortly after 3:30.", "B")
+    got = [c for c in _cands(a, b) if c.kind == "name_title"]
+    assert got and {got[0].a.value, got[0].b.value} == {"Jon Owen", "John Owen"}
+    # a nickname (prefix) or another family member is not a spelling
+    c = _art("Jonathan Owen, the city's public safety director, said the call came in.", "C")
+    assert not [x for x in _cands(a, c) if x.kind == "name_title"]
+    d = _art("Gary Owen, the director's brother, said the call came in at 3:33 a.m.", "D")
+    assert not [x for x in _cands(a, d) if x.kind == "name_title"]
+    # an outlet that writes both spellings may mean two people
+    e = _art("Jon Owen and John Owen, the city's safety directors, said the call came in.", "E")
+    assert not [x for x in _cands(b, e) if x.kind == "name_title"]
+
+
+@pytest.mark.slow
+def test_the_date_of_a_report_counts_for_the_claim_it_reports():
+    a = _art("Hewlett-Packard announced on Tuesday that it has agreed to acquire EYP.", "A")
+    b = _art("Hewlett-Packard on Monday said it has agreed to acquire EYP.", "B")
+    assert [c for c in _cands(a, b) if c.kind == "date"]

@@ -87,7 +87,7 @@ QUALIFIERS = (
 _QUAL_RE = re.compile(
     r"(?i)\b("
     + "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True))
-    + r")\s*$"
+    + r")\s*(?:\ban?\s+)?$"  # also "more than a hundred", "about a dozen"
 )
 _UNITS = {
     "percent",
@@ -120,6 +120,7 @@ def parse_number(text: str) -> float | None:
     total = 0.0
     current = 0.0
     seen = False
+    t = re.sub(r"\band an? half\b", "and 0.5", t)  # "four and a half" -> 4.5
     for w in re.split(r"[\s-]+", t):
         if not w or w == "and":
             continue
@@ -166,7 +167,8 @@ def find_quantities(doc: Any, article_id: str) -> list[Quantity]:
         if ent.label_ == "DATE":
             # only durations ("eight days"), not calendar dates or years
             if not re.fullmatch(
-                r"(?i)(?:the\s+)?(?:\w+[\s-])?\w+\s+(?:days?|weeks?|months?|years?|hours?)",
+                r"(?i)(?:the\s+)?(?:\w+[\s-])?\w+(?:\s+and\s+an?\s+half)?\s+"
+                r"(?:days?|weeks?|months?|years?|hours?)",
                 ent.text,
             ):
                 continue
@@ -180,6 +182,9 @@ def find_quantities(doc: Any, article_id: str) -> list[Quantity]:
             continue
         # counted thing: unit inside the entity ("100 percent", "eight days") or the noun modified
         tail = doc[last.i + 1 : ent.end].text.strip()
+        half = re.match(r"(?i)and an? half\s+(.+)$", tail)  # "four and a half months"
+        if half:
+            value, tail = value + 0.5, half.group(1)
         if tail and tail.lower() in _UNITS | {"percent"}:
             counted = tail
         else:

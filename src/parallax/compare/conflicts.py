@@ -186,6 +186,8 @@ def _context_features(
     return {
         "context_jaccard": _jaccard(ca.lemmas, cb.lemmas),
         "holder_differs": float(holders and not (ca.holders & cb.holders)),
+        "holder_same": float(bool(ca.holders & cb.holders)),
+        "verb_same": float(bool(ca.verb) and ca.verb == cb.verb),
     }
 
 
@@ -285,6 +287,15 @@ def _date_pair(
                          f"date:{what}", 0.6, reason, f)  # fmt: skip
 
 
+def _claim_or_sentence_times(u: ClaimUnit, anns: dict[str, AnnotatedArticle]) -> Sequence:  # type: ignore[type-arg]
+    """The claim's own dates; for a reported claim without one, its sentence's ("HP on
+    Monday said it has agreed to buy EYP": the report's date is the claim's)."""
+    ann, s = anns.get(u.article_id), u.sentence
+    if u.times or ann is None or s is None:
+        return u.times
+    return [t for t in ann.times if s.start <= t.start < s.end]
+
+
 def _sentence_places(
     u: ClaimUnit, anns: dict[str, AnnotatedArticle], dateline: dict[str, int]
 ) -> list:  # type: ignore[type-arg]
@@ -312,7 +323,8 @@ def aligned_slot_candidates(
         units, vectors, k=cfg.cand_neighbours, floor=cfg.cand_min_cosine
     ):
         ua, ub = units[i], units[j]
-        _date_pair(ua, ub, ua.times, ub.times, "it happened", vec, cfg, out)
+        ta, tb = _claim_or_sentence_times(ua, anns), _claim_or_sentence_times(ub, anns)
+        _date_pair(ua, ub, ta, tb, "it happened", vec, cfg, out)
         pa, pb = _sentence_places(ua, anns, dateline), _sentence_places(ub, anns, dateline)
         only_a = [
             m
@@ -698,6 +710,81 @@ def name_candidates(annotated: Sequence[AnnotatedArticle], cfg: CompareSettings)
     return out
 
 
+def _person_names(annotated: Sequence[AnnotatedArticle]) -> dict[str, dict[str, tuple]]:  # type: ignore[type-arg]
+    """Full person names as written (two or more capitalised words, possessive dropped) ->
+    article id -> (article, first mention start, end)."""
+    names: dict[str, dict[str, tuple]] = defaultdict(dict)  # type: ignore[type-arg]
+    for ann in annotated:
+        for m in ann.mentions:
+            text = re.sub(r"[’']s?$", "", m.text.strip())
+            parts = text.split()
+            if m.label == "PERSON" and len(parts) >= 2 and all(p[:1].isupper() for p in parts):
+                names[text].setdefault(ann.id, (ann, m.start, m.start + len(text)))
+    return names
+
+
+def _near_spelling(p: str, q: str, cfg: CompareSettings) -> float:
+    """How alike two different spellings of one name part are (0 when they are not variants:
+    same word, an initial, a nickname that is a prefix, another first letter)."""
+    p, q = p.lower().rstrip("."), q.lower().rstrip(".")
+    if p == q or min(len(p), len(q)) < 3 or p[0] != q[0] or p.startswith(q) or q.startswith(p):
+        return 0.0
+    r = difflib.SequenceMatcher(None, p, q).ratio()
+    return r if r >= cfg.spelling_min_ratio else 0.0
+
+
+def spelling_candidates(annotated: Sequence[AnnotatedArticle], vec: SentVec,
+                        cfg: CompareSettings) -> list[Candidate]:  # fmt: skip
+    """One person's name spelled two ways by different outlets ("Jon Owen" vs "John Owen"):
+    full names equal on one end and a near spelling on the other, where no article uses both
+    spellings (then they may be two people). Nicknames (a prefix: "Jon"/"Jonathan") and
+    initials never count."""
+    names = _person_names(annotated)
+    buckets: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        parts = name.split()
+        buckets["last:" + parts[-1].lower()].append(name)
+        buckets["first:" + parts[0].lower()].append(name)
+    out: list[Candidate] = []
+    for bucket, members in buckets.items():
+        end = 0 if bucket.startswith("last:") else -1  # the end that may differ
+        for x, y in combinations(sorted(members), 2):
+            ratio = _near_spelling(x.split()[end], y.split()[end], cfg)
+            if not ratio or names[x].keys() & names[y].keys():
+                continue
+            out.extend(_spelling_pairs(names[x], names[y], (x, y, ratio), vec, cfg.cand_min_cosine))
+    return out
+
+
+def _spelling_pairs(xs: dict, ys: dict, what: tuple[str, str, float], vec: SentVec,  # type: ignore[type-arg]
+                    cand_min_cosine: float) -> list[Candidate]:  # fmt: skip
+    """A star of pairs (each article of one spelling with the first of the other), enough for
+    grouping to make one row with every outlet on its side."""
+    x, y, ratio = what
+    first_x, first_y = next(iter(xs.values())), next(iter(ys.values()))
+    pairs = [(a, first_y) for a in xs.values()] + [(first_x, b) for b in ys.values()][1:]
+    out = []
+    for (aa, sa, ea), (ab, sb, eb) in pairs:
+        span_a, span_b = _sentence_of(aa, sa, ea), _sentence_of(ab, sb, eb)
+        cos = _cos(*(vec(a.id, _sentence_index(a, s)) for a, s in ((aa, sa), (ab, sb))))
+        if cos < cand_min_cosine:
+            continue  # the two names stand in unrelated sentences: maybe two people
+        f = _fixed_features(cos) | {"slot_match": ratio, "slot_gap": 1.0 - ratio}
+        reason = (
+            f"the same person spelled {x!r} by {aa.article.outlet} and {y!r} by {ab.article.outlet}"
+        )
+        out.append(Candidate(
+            "name_title", ConflictSide(aa.article.outlet, span_a, None, value=x),
+            ConflictSide(ab.article.outlet, span_b, None, value=y), (aa.id, sa), (ab.id, sb),
+            f"spelling:{x}|{y}", 0.6, reason, f,
+        ))  # fmt: skip
+    return out
+
+
+def _sentence_index(ann: AnnotatedArticle, start: int) -> int:
+    return next((s.index for s in ann.sentences if s.start <= start < s.end), 0)
+
+
 # ---------------------------------------------------------------- assessment
 
 
@@ -776,6 +863,7 @@ DETECTORS: tuple[Detector, ...] = (
     _detector("quote_wording", quote_candidates, lambda s: quote_candidates(s.annotated, s.vec, s.cfg)),
     _detector("name_title", title_candidates, lambda s: title_candidates(s.annotated)),
     _detector("name_title", name_candidates, lambda s: name_candidates(s.annotated, s.cfg)),
+    _detector("name_title", spelling_candidates, lambda s: spelling_candidates(s.annotated, s.vec, s.cfg)),
     _detector("assessment", assessment_candidates, lambda s: assessment_candidates(s.units, s.vectors, s.vec, s.cfg)),
     _detector("number/place/date", aligned_slot_candidates, lambda s: aligned_slot_candidates(s.units, s.annotated, s.vectors, s.vec, s.cfg)),
 )  # fmt: skip

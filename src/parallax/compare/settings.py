@@ -35,6 +35,9 @@ class CompareSettings:
     assessment_min_cosine: float = 0.45  # hand-set: both claims must be about the same thing
     polarity_min_cosine: float = 0.3  # hand-set: both claims must be about the same thing
     name_min_articles: int = 3  # policy: a naming outlier needs >= 3 articles to be an outlier
+    # policy: difflib ratio from which two spellings of a name part are variants of one name
+    # ("Jon"/"John" 0.86, "Kathryn"/"Katherine" 0.75, "Bryant"/"Brian" 0.73; "Gary"/"Carl" 0.25)
+    spelling_min_ratio: float = 0.7
 
     # ---------------------------------------------------------------- verifier
     use_verifier: bool = True  # policy: False = rules only (each rule's prior as confidence)
@@ -43,7 +46,7 @@ class CompareSettings:
     # (642 pairs): no threshold reached precision 0.85 with recall >= 0.25, so the best F0.5
     # was taken (C 0.1; CV pair precision 0.67, recall 0.23); see
     # resources/comparison/verifier.json.
-    verifier_threshold: float = 0.77
+    verifier_threshold: float = 0.59
     rules_only_threshold: float = 0.6  # policy: rule priors shown when the verifier is off
 
     # ---------------------------------------------------------------- omissions

@@ -104,13 +104,25 @@ def interval(value: float, qualifier: str | None, about: float) -> tuple[float, 
     return (value, value)
 
 
-def _kind_of(q: Quantity) -> str:
+def _kind_of(q: Quantity, text: str) -> str:
     t = q.text.lower()
     if "%" in t or "percent" in t or "per cent" in t:
         return "percent"
-    if "$" in t or "dollar" in t or "€" in t or "£" in t:
+    # the currency sign may sit just outside the quantity ("$200 million offer")
+    if re.search(r"[$€£]\s*$", text[max(0, q.start - 3) : q.start]) or any(
+        c in t for c in ("$", "dollar", "€", "£")
+    ):
         return "money"
     return "count"
+
+
+def _refers_back(q: Quantity, text: str, start: int) -> bool:
+    """ "the two countries" points back at things named before; it does not count them.
+    A decimal or a hyphenated figure ("the 6.1-magnitude quake") is never a back-reference."""
+    if q.value != int(q.value) or re.match(r"[\w.,]+\s*-\s*[a-z]", q.text):
+        return False
+    before = text[max(start, q.start - 12) : q.start].lower()
+    return bool(re.search(r"\b(the|these|those|both|all|its|their)\s*$", before))
 
 
 def number_slots(ann: AnnotatedArticle, start: int, end: int, about: float) -> list[NumberSlot]:
@@ -130,16 +142,16 @@ def number_slots(ann: AnnotatedArticle, start: int, end: int, about: float) -> l
                        text[s0:s1], s0, s1, f"{big}-{small}")
         )  # fmt: skip
     out.extend(_amounts(ann, start, end, about, tally_spans))
+    out.extend(age_slots(ann, start, end))
     for q in ann.quantities:
         if not (start <= q.start < end) or any(a <= q.start < b for a, b in tally_spans):
             continue
         counted = stems(q.counted)
         if _YEAR.match(q.text.strip()) and not counted:
             continue  # a bare year is a date, not a count
-        before = text[max(start, q.start - 12) : q.start].lower()
-        if re.search(r"\b(the|these|those|both|all|its|their)\s*$", before):
-            continue  # "the two countries" refers back, it does not count
-        kind = _kind_of(q)
+        if _refers_back(q, text, start):
+            continue
+        kind = _kind_of(q, text)
         if kind == "count" and not counted:
             continue  # a count of nothing named cannot be compared
         lo, hi = interval(q.value, q.qualifier, about)
@@ -200,6 +212,7 @@ CONTEXT_WIDTH = 6
 class SlotContext:
     lemmas: frozenset[str]  # content lemmas near the slot (numbers and stop words left out)
     holders: frozenset[str]  # PERSON/ORG/GPE/NORP names near it: whose figure it is
+    verb: str = ""  # lemma of the nearest verb governing the figure ("scored", "killed")
 
 
 def slot_context(ann: AnnotatedArticle, start: int, end: int) -> SlotContext:
@@ -221,11 +234,46 @@ def slot_context(ann: AnnotatedArticle, start: int, end: int) -> SlotContext:
         for e in sent.ents
         if e.label_ in ("PERSON", "ORG", "GPE", "NORP") and lo <= e.start and e.end <= hi
     )
-    return SlotContext(lemmas, holders)
+    gov = next((t for t in span.root.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    return SlotContext(lemmas, holders, gov.lemma_.lower() if gov is not None else "")
+
+
+# "61-year-old Jane Roe", "Jane Roe, 61,", "Jane Roe (61)", "Jane Roe, aged 61,"
+_AGE_BEFORE = re.compile(r"(?i)\b((?:\w+-)?\w+)[\s-]+years?[\s-]+old\W{0,3}$")
+_AGE_AFTER = re.compile(r"^\s*(?:,\s*(?:aged\s+)?(\d{1,3})\s*[,;.)]|\((\d{1,3})\))")
+
+
+def age_slots(ann: AnnotatedArticle, start: int, end: int) -> list[NumberSlot]:
+    """A named person's age, written next to the name. What is counted is that person (the
+    story-resolved name), so two people's ages never meet: "Gomes, 35" vs "Gomes, 61" only
+    when both resolve to the same person."""
+    from parallax.annotate.quantities import parse_number
+
+    text = ann.article.text
+    out = []
+    for m in ann.mentions:
+        if m.label != "PERSON" or not (start <= m.start < end):
+            continue
+        window = max(0, m.start - 30)
+        before = _AGE_BEFORE.search(text[window : m.start])
+        after = _AGE_AFTER.match(text[m.end : m.end + 12])
+        found, base = (before, window) if before else (after, m.end)
+        if found is None:
+            continue
+        age = parse_number(next(g for g in found.groups() if g).replace("-", " "))
+        if age is None or not 0 < age < 120:
+            continue
+        s0, s1 = base + found.start(), base + found.end()
+        out.append(NumberSlot("age", age, age, frozenset({m.canonical.lower()}),
+                              text[s0:s1].strip(" ,;.()"), s0, s1, f"{age:g}"))  # fmt: skip
+    return out
 
 
 def disjoint(a: NumberSlot, b: NumberSlot) -> bool:
-    return a.hi < b.lo or b.hi < a.lo
+    """No value fits both. Touching bounds are not disjoint: "more than 100" vs "100" is
+    rounding, not a contradiction (the guidelines' rule for rounded figures)."""
+    tol = 1e-6 * max(abs(a.lo), abs(b.lo), 1.0)
+    return a.hi < b.lo - tol or b.hi < a.lo - tol
 
 
 def relative_gap(a: NumberSlot, b: NumberSlot) -> float:

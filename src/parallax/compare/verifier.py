@@ -1,4 +1,4 @@
-"""The learned verifier: a logistic regression over candidate features.
+"""The learned verifier: a random forest (or logistic regression) over candidate features.
 
 Trained by eval/train_verifier.py on the TUNE split of eval/data/comparison only (real
 cross-outlet pairs from BASIL, NeuS/AllSides and ClaimDiff, labelled by the team); the
@@ -25,7 +25,7 @@ FEATURES = (
     "cosine", "entity_jaccard", "lemma_jaccard", "both_own_voice", "same_attribution",
     "stance_differs", "disputed_any", "negation_differs", "time_cue", "date_gap_log",
     "length_ratio", "slot_match", "slot_gap", "changed_words", "context_jaccard",
-    "holder_differs", "prior",
+    "holder_differs", "holder_same", "verb_same", "prior",
     *(f"kind={k}" for k in KINDS),
 )  # fmt: skip
 
@@ -59,10 +59,27 @@ def model() -> dict[str, Any] | None:
 
 
 def probability(x: Sequence[float], m: dict[str, Any]) -> float:
+    """The model's probability for standardised features: a logistic regression, or the mean
+    leaf probability of a random forest exported as arrays (walked here so the product
+    loads numbers, never a pickle)."""
+    if m.get("model") == "forest":
+        xs = [
+            (v - mean) / (scale or 1.0)
+            for v, mean, scale in zip(x, m["mean"], m["scale"], strict=True)
+        ]
+        return sum(_leaf(t, xs) for t in m["trees"]) / len(m["trees"])
     z = m["intercept"]
     for v, mean, scale, w in zip(x, m["mean"], m["scale"], m["coef"], strict=True):
         z += w * (v - mean) / (scale or 1.0)
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _leaf(tree: dict[str, list], xs: Sequence[float]) -> float:  # type: ignore[type-arg]
+    node = 0
+    while tree["left"][node] != -1:
+        go_left = xs[tree["feature"][node]] <= tree["threshold"][node]
+        node = tree["left"][node] if go_left else tree["right"][node]
+    return float(tree["prob"][node])
 
 
 def verify(cands: Sequence[Candidate], cfg: CompareSettings | None = None) -> list[Scored]:
