@@ -41,8 +41,19 @@ def _articles(data: Path) -> dict[str, list[Any]]:
             continue
         rel = p.relative_to(data).as_posix()
         groups[p.parent.name].append(
-            Article(rel, rel, f"doc:{p.stem}", "ecbplus", "", None, dt.date(2014, 1, 1),
-                    "eval", "en", body, ((0, len(body)),))  # fmt: skip
+            Article(
+                rel,
+                rel,
+                f"doc:{p.stem}",
+                "ecbplus",
+                "",
+                None,
+                dt.date(2014, 1, 1),
+                "eval",
+                "en",
+                body,
+                ((0, len(body)),),
+            )  # fmt: skip
         )
     return dict(groups)
 
@@ -75,13 +86,15 @@ def propose(data: Path, kinds: set[str], per_group: int) -> list[dict[str, Any]]
         ann = annotate(arts)
         vecs = sentence_vectors(ann)
         units = extract_claims(ann)
-        cands = find_candidates(ann, units, sentence_lookup(ann, vecs), embed_claims(units, ann, vecs))
+        cands = find_candidates(
+            ann, units, sentence_lookup(ann, vecs), embed_claims(units, ann, vecs)
+        )
         by_kind: dict[str, list[Any]] = defaultdict(list)
         for c in cands:
             a, b = c.a.span, c.b.span
             if c.kind in kinds and (a.article_id, a.start, b.article_id, b.start) not in seen:
                 by_kind[c.kind].append(c)
-        for kind, items in sorted(by_kind.items()):
+        for _kind, items in sorted(by_kind.items()):
             for c in rng.sample(items, min(per_group, len(items))):
                 out.append({
                     "group": group, "kind": c.kind, "reason": c.reason,
@@ -100,7 +113,9 @@ def main() -> int:
     ap.add_argument("--per-group", type=int, default=4)
     args = ap.parse_args()
     if ROOT in args.out.resolve().parents:
-        print(f"{args.out}: proposals hold source text; write them outside the repo", file=sys.stderr)
+        print(
+            f"{args.out}: proposals hold source text; write them outside the repo", file=sys.stderr
+        )
         return 2
     rows = propose(args.data, set(args.kinds.split(",")), args.per_group)
     args.out.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")

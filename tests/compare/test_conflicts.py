@@ -294,7 +294,9 @@ def test_money_decimals_halves_and_rounded_bounds_are_read():
 @pytest.mark.slow
 def test_one_persons_name_spelled_two_ways_is_a_name_candidate():
     a = _art("Jon Owen, the city's public safety director, said the call came in at 3:33 a.m.", "A")
-    b = _art("John Owen, the city's public safety director, says the call came shortly after 3:30.", "B")
+    b = _art(
+        "John Owen, the city's public safety director, says the call came shortly after 3:30.", "B"
+    )
     got = [c for c in _cands(a, b) if c.kind == "name_title"]
     assert got and {got[0].a.value, got[0].b.value} == {"Jon Owen", "John Owen"}
     # a nickname (prefix) or another family member is not a spelling

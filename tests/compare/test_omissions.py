@@ -106,3 +106,11 @@ def test_fact_stated_anywhere_in_the_outlet_is_not_omitted():
     assert "Post" in outlets and "Courier" not in outlets
     for o in got:
         assert len(o.fact_text.split()) >= 6 and o.fact_text[0].isupper()
+
+
+def test_a_short_name_meets_its_full_name_across_articles():
+    from parallax.compare.omissions import name_keys
+
+    assert name_keys(["Obama"]) & name_keys(["Barack Obama"])
+    assert name_keys(["Bank of America"]) == frozenset({"bank", "america"})
+    assert not name_keys(["Romney"]) & name_keys(["Barack Obama"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -91,13 +91,24 @@ class StatedTest:
                     self.sents[aid][si] if si < len(self.sents[aid]) else (frozenset(), frozenset())
                 )
                 u = units[ci]
-                if (set(u.claim.entities) & ents) or (set(u.claim.numbers) & nums):
+                if (name_keys(u.claim.entities) & ents) or (set(u.claim.numbers) & nums):
                     return True
         return False
 
 
+def name_keys(names: Iterable[str]) -> frozenset[str]:
+    """The words of entity names, so a short form meets its full name across articles
+    ("Obama" and "Barack Obama"; canonical names are resolved per article or story)."""
+    return frozenset(
+        w for n in names for w in re.findall(r"[a-z][a-z’'-]+", n.lower()) if w not in _NAME_STOP
+    )
+
+
+_NAME_STOP = {"the", "of", "and", "for"}  # function words inside names ("Bank of America")
+
+
 def _slots_in(a: AnnotatedArticle, start: int, end: int) -> tuple[frozenset[str], frozenset[float]]:
-    ents = frozenset(m.canonical for m in a.mentions if start <= m.start < end)
+    ents = name_keys(m.canonical for m in a.mentions if start <= m.start < end)
     nums = frozenset(q.value for q in a.quantities if start <= q.start < end)
     return ents, nums
 
@@ -140,8 +151,11 @@ def find_omissions(
         if not mine and len(fact.text.split()) < cfg.omission_min_words:
             continue
         have = {keys.get(s.article_id, s.article_id) for s in fact.support}
+        covered = {s.outlet for s in fact.support}
         for ids, _reporting, coverage in _lacking(have, by_key, cfg):
             rows = [index[u.id] for u in mine]
+            if outlet[ids[0]] in covered:
+                continue  # the outlet reports it in another of its articles
             if (
                 test is not None
                 and mine
@@ -152,7 +166,7 @@ def find_omissions(
             out.append(
                 Omission(
                     outlet=outlet[ids[0]], article_id=ids[0], fact_id=fact.id, fact_text=fact.text,
-                    covered_by=tuple(sorted({s.outlet for s in fact.support})),
+                    covered_by=tuple(sorted(covered)),
                     coverage=round(coverage, 3), kind="omitted",
                     evidence=tuple(s.span for s in fact.support),
                 )

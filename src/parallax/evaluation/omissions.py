@@ -79,23 +79,32 @@ def _target_file(r: dict[str, Any], data_dir: Path) -> str:
     raise KeyError(f"no {r['outlet']} article for group {r['group']}")
 
 
-def predict(items: list[dict[str, Any]], cfg: Any = None) -> list[bool]:
-    """True = the product says the fact is omitted from the outlet's article."""
+def prepare(items: list[dict[str, Any]]) -> tuple[Any, ...]:
+    """Annotate and embed the facts and target articles once (the expensive part)."""
     from parallax.annotate.core import annotate
     from parallax.annotate.embed import sentence_vectors
-    from parallax.compare.align import embed_claims, sentence_lookup
+    from parallax.compare.align import sentence_lookup
+
+    facts = {it["id"]: _article(it["fact"], "fact") for it in items}
+    targets = {it["id"]: _article(it["text"], it["outlet"]) for it in items}
+    arts = {a.id: a for a in [*facts.values(), *targets.values()]}
+    ann = annotate(list(arts.values()))
+    svecs = sentence_vectors(ann)
+    return facts, targets, ann, svecs, sentence_lookup(ann, svecs)
+
+
+def predict(
+    items: list[dict[str, Any]], cfg: Any = None, prepared: tuple | None = None
+) -> list[bool]:  # type: ignore[type-arg]
+    """True = the product says the fact is omitted from the outlet's article."""
+    from parallax.compare.align import embed_claims
     from parallax.compare.claims import extract_claims
     from parallax.compare.omissions import StatedTest
     from parallax.compare.settings import CompareSettings
 
     cfg = cfg or CompareSettings()
-    facts = {it["id"]: _article(it["fact"], "fact") for it in items}
-    targets = {it["id"]: _article(it["text"], it["outlet"]) for it in items}
-    arts = {a.id: a for a in [*facts.values(), *targets.values()]}
-    ann = annotate(list(arts.values()))
+    facts, targets, ann, svecs, vec = prepared or prepare(items)
     by_id = {a.id: a for a in ann}
-    svecs = sentence_vectors(ann)
-    vec = sentence_lookup(ann, svecs)
     test = StatedTest([by_id[a.id] for a in targets.values()], vec, cfg)
     out = []
     for it in items:
