@@ -289,6 +289,12 @@ def test_money_decimals_halves_and_rounded_bounds_are_read():
     g = _art("Police intervened when more than a hundred people joined the vigil.", "G")
     h = _art("Police intervened when 100 people joined the vigil on Saturday.", "H")
     assert not [x for x in _cands(g, h) if x.kind == "number"]  # rounding, not a conflict
+    i = _art("The company earned $716 million on $22.1 billion in revenue last year.", "I")
+    j = _art("The company earned $716 million on $22 billion in revenue last year.", "J")
+    assert not [x for x in _cands(i, j) if x.kind == "number"]  # 22.1 rounds to 22
+    k = _art("To date the film has grossed over $142 million in the United States.", "K")
+    m = _art("To date the film has grossed more than $141 million in the United States.", "M")
+    assert not [x for x in _cands(k, m) if x.kind == "number"]  # two lower bounds overlap
 
 
 @pytest.mark.slow
@@ -314,3 +320,15 @@ def test_the_date_of_a_report_counts_for_the_claim_it_reports():
     a = _art("Hewlett-Packard announced on Tuesday that it has agreed to acquire EYP.", "A")
     b = _art("Hewlett-Packard on Monday said it has agreed to acquire EYP.", "B")
     assert [c for c in _cands(a, b) if c.kind == "date"]
+
+
+@pytest.mark.slow
+def test_a_name_acting_in_the_clause_is_not_a_place_of_the_event():
+    a = _art(
+        "Washington warned Beijing of the consequences of arming Russia, the official said.", "A"
+    )
+    b = _art("London warned Beijing of the consequences of arming Russia, the official said.", "B")
+    assert not [c for c in _cands(a, b) if c.kind == "place"]  # actors, not places
+    c = _art("The plane crashed off the coast of North Carolina on Saturday, officials said.", "C")
+    d = _art("The plane crashed off the coast of South Carolina on Saturday, officials said.", "D")
+    assert [x for x in _cands(c, d) if x.kind == "place"]

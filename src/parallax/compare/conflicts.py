@@ -150,7 +150,7 @@ def number_candidates(
         for u, n in items:
             by_unit[id(u)].append(n)
         for (ua, na), (ub, nb) in _cross(items):
-            if na.kind != nb.kind or not slots.disjoint(na, nb):
+            if na.kind != nb.kind or not slots.disjoint(na, nb) or slots.rounded_same(na, nb):
                 continue
             if _also_stated(na, by_unit[id(ub)]) or _also_stated(nb, by_unit[id(ua)]):
                 continue  # both say "10 km ... 55 km": figures of two things, not a conflict
@@ -223,11 +223,14 @@ def place_candidates(
     """The same action on the same thing (verb + patient) placed in places that are not
     the same once normalised ("Ark." = Arkansas) and not nested; datelines are skipped."""
     dateline = {a.id: slots.dateline_end(a) for a in annotated}
+    anns = {a.id: a for a in annotated}
     out: dict[tuple, Candidate] = {}
     for (verb, patient), items in _frame_index(units).items():
         for (ua, fa), (ub, fb) in _cross(items):
-            pa = [m for m in fa.places if m.start >= dateline.get(ua.article_id, 0)]
-            pb = [m for m in fb.places if m.start >= dateline.get(ub.article_id, 0)]
+            pa = [m for m in fa.places if m.start >= dateline.get(ua.article_id, 0)
+                  and slots.locative(anns[ua.article_id], m.start, m.end)]  # fmt: skip
+            pb = [m for m in fb.places if m.start >= dateline.get(ub.article_id, 0)
+                  and slots.locative(anns[ub.article_id], m.start, m.end)]  # fmt: skip
             if not pa or not pb or any(slots.nested(x.text, y.text) for x in pa for y in pb):
                 continue
             ma, mb = pa[0], pb[0]
@@ -304,7 +307,7 @@ def _sentence_places(
     if ann is None or s is None:
         return list(u.places)
     return [m for m in ann.mentions if m.label in ("GPE", "LOC", "FAC") and s.start <= m.start < s.end
-            and m.start >= dateline.get(u.article_id, 0)]  # fmt: skip
+            and m.start >= dateline.get(u.article_id, 0) and slots.locative(ann, m.start, m.end)]  # fmt: skip
 
 
 def aligned_slot_candidates(

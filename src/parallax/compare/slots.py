@@ -7,6 +7,7 @@ with their sources.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -184,11 +185,14 @@ def _amounts(
         value = parse_number(m.group(0).strip()) if m else None
         if value is None:
             continue
-        before = ann.article.text[max(0, ent.start_char - 30) : ent.start_char]
+        # the qualifier before the figure, inside the entity or just before it ("over $142 million")
+        digit = re.search(r"\d", ent.text)
+        prefix = ent.text[: digit.start()] if digit else ""
+        before = ann.article.text[max(0, ent.start_char - 30) : ent.start_char] + prefix
         qual = re.search(
             r"(?i)\b("
             + "|".join(sorted(_LOWER | _UPPER | _ABOUT, key=len, reverse=True))
-            + r")\s*$",
+            + r")\W*$",
             before,
         )
         q = qual.group(1).lower() if qual else None
@@ -198,8 +202,9 @@ def _amounts(
         counted = frozenset({kind}) | (
             stems(head.lemma_) if head.pos_ in ("NOUN", "VERB") else frozenset()
         )
-        out.append(NumberSlot(kind, lo, hi, counted, ent.text, ent.start_char, ent.end_char,
-                              f"{q + ' ' if q else ''}{ent.text}"))  # fmt: skip
+        inside = qual is not None and qual.start() >= len(before) - len(prefix)
+        shown = ent.text if inside or q is None else f"{q} {ent.text}"
+        out.append(NumberSlot(kind, lo, hi, counted, ent.text, ent.start_char, ent.end_char, shown))
     return out
 
 
@@ -269,6 +274,32 @@ def age_slots(ann: AnnotatedArticle, start: int, end: int) -> list[NumberSlot]:
     return out
 
 
+def significant_digits(text: str) -> int:
+    """Significant digits of a figure as written ("22 billion" 2, "22.1 billion" 3,
+    "120,000" 2); 0 without digits ("four")."""
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", text)
+    if m is None:
+        return 0
+    digits = m.group(0).replace(",", "")
+    if "." in digits:
+        return len(digits.replace(".", "").lstrip("0"))
+    return len(digits.strip("0")) or 1
+
+
+def rounded_same(a: NumberSlot, b: NumberSlot) -> bool:
+    """One exact figure is the other rounded to its written precision ("$22.1 billion" vs
+    "$22 billion"): the guidelines' rounded-vs-exact case. A one-digit figure ("$200
+    million") is not taken as a rounding: it may be exact."""
+    if math.isinf(a.hi) or math.isinf(b.hi) or a.lo != a.hi or b.lo != b.hi:
+        return False
+    da, db = significant_digits(a.text), significant_digits(b.text)
+    coarse, fine, digits = (a, b, da) if da < db else (b, a, db)
+    if digits < 2 or da == db or coarse.lo == 0:
+        return False
+    scale = 10 ** (math.floor(math.log10(abs(coarse.lo))) - digits + 1)
+    return round(fine.lo / scale) * scale == coarse.lo
+
+
 def disjoint(a: NumberSlot, b: NumberSlot) -> bool:
     """No value fits both. Touching bounds are not disjoint: "more than 100" vs "100" is
     rounding, not a contradiction (the guidelines' rule for rounded figures)."""
@@ -285,6 +316,49 @@ def relative_gap(a: NumberSlot, b: NumberSlot) -> float:
 
 
 # ---------------------------------------------------------------- places
+
+
+# Prepositions that put an event somewhere. A closed grammatical class, written out here like
+# the qualifiers: a name elsewhere in the clause is an actor ("Washington said", "told
+# China"), not where something happened.
+_LOCATIVE = {
+    "in",
+    "at",
+    "near",
+    "off",
+    "over",
+    "outside",
+    "inside",
+    "across",
+    "throughout",
+    "around",
+    "within",
+    "into",
+    "onto",
+    "along",
+    "above",
+    "below",
+    "beneath",
+    "under",
+}  # fmt: skip  ("on" and "between" are left out: "policy on Taiwan", "talks between X and Y")
+
+
+def locative(ann: AnnotatedArticle, start: int, end: int) -> bool:
+    """Is the name at [start, end) the place of something ("crashed off the coast of X",
+    "an event in Norfolk", "Bellingham, Wash.")? True without a parse (cannot tell)."""
+    doc = ann.doc
+    span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
+    if span is None:
+        return True
+    tok = span.root
+    for _ in range(4):  # up through "coast of X", "Bellingham, Wash.", "X and Y"
+        if tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE:
+            return True
+        if tok.dep_ in ("pobj", "appos", "conj", "compound", "npadvmod") and tok.head is not tok:
+            tok = tok.head if tok.dep_ != "pobj" else tok.head.head
+            continue
+        return False
+    return False
 
 
 def norm_place(text: str) -> str:
