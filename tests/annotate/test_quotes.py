@@ -87,6 +87,16 @@ def test_quote_marks_all_styles() -> None:
     assert "“Open para" in spans and "“Next para”" in spans
 
 
+def test_two_apostrophes_are_a_double_quote() -> None:
+    """The NYT archive writes ''...'' for “...”; the Burman quote is direct, with its cue."""
+    text = "Taxes.\n\n''It has the virtue of being responsible,'' Leonard Burman said of the plan."
+    spans = [text[s:e] for s, e, _ in find_quote_marks(text)]
+    assert spans == ["''It has the virtue of being responsible,''"]
+    q = next(q for q in _annotated(text).quotes if q.content.startswith("It has"))
+    assert q.content == "It has the virtue of being responsible"
+    assert q.kind == "direct" and q.cue == "said" and q.speaker_text == "Leonard Burman"
+
+
 def test_fixture_floor() -> None:
     """Measured on the 76-quote fixture: R 98.7, speaker-correct R 98.7, speaker accuracy 100.
 

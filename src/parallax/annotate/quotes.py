@@ -69,6 +69,10 @@ def find_quote_marks(
     `parent` is the index of the enclosing double-quoted span for quotes in quotes.
     """
     pars = _paragraphs(text, paragraphs)
+    raw = text
+    # two apostrophes are a double quote mark in some house styles (the New York Times
+    # archive: ''It's anti-reform,'' he said): scan them as one straight mark, same offsets
+    text = text.replace("''", '"\x00')
     out: list[tuple[int, int, int | None]] = []
     open_at: int | None = None
     open_ch = ""
@@ -101,6 +105,8 @@ def find_quote_marks(
                 continue  # the quote runs on across a paragraph break
             else:
                 open_at = inner_at = None  # unbalanced: drop it rather than guess
+    out = [(s, e + 1 if raw[e - 1 : e + 1] == "''" else e, p) for s, e, p in out]
+    text = raw
     # single quotes: nested inside double ones, or stand-alone (headline style)
     doubles = list(out)
     for m in re.finditer(r"(?:(?<=^)|(?<=[\s(“\"—:]))[‘'](?=\w)(.+?)(?<=[\w.,!?])[’'](?!\w)", text):
@@ -636,7 +642,7 @@ def _content_bounds(text: str, s: int, e: int) -> tuple[int, int]:
     """Quote content without the marks and a trailing comma or dash."""
     cs, ce = s + 1, e
     if ce > cs and text[ce - 1] in CLOSERS + "\"'":
-        ce -= 1
+        ce -= 2 if text[ce - 2 : ce] == "''" else 1
     while cs < ce and text[cs] in " \n“\"‘'":
         cs += 1
     while ce > cs and text[ce - 1] in " \n,—–-":
