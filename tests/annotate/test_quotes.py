@@ -183,3 +183,14 @@ def test_direct_sources_after_long_subjects_dashes_and_headline_colons() -> None
     assert by_start["It’s"].speaker_text.startswith("Scott Pruitt")
     assert by_start["We"].speaker_text == "Figueroa" and by_start["We"].cue == "told"
     assert by_start["Maybe"].speaker_text == "Steve Quinlan"
+
+
+def test_report_nested_in_a_report_takes_the_outer_source() -> None:
+    """PolNeAR marks the outer report only: Machado's promise is Merrill's claim."""
+    text = (
+        "Clinton spokesman Nick Merrill said Alicia Machado promised to continue supporting "
+        "Clinton in the campaign."
+    )
+    reports = [q for q in _annotated(text).quotes if q.kind == "indirect"]
+    assert [q.speaker_text for q in reports] == ["Clinton spokesman Nick Merrill"]
+    assert reports[0].content.startswith("Alicia Machado promised")

@@ -38,6 +38,7 @@ from parallax.annotate.attribution import (
     cue_model,
     find_attributions,
     lexicon_key,
+    nested_in,
     source_range,
 )
 from parallax.annotate.entities import PRONOUNS, People, doc_text, known_genders
@@ -423,11 +424,16 @@ class QuoteFinder:
             return None, none
         tok = words[0]
         seen = 0
+        cues = []
         while tok.head is not tok and seen < 12:
             tok = tok.head
             seen += 1
             if _is_cue(tok, self.settings.direct_cue_logodds) and not (s <= tok.idx < e):
-                return tok, self.speaker(tok)
+                cues.append(tok)
+        # the outermost report ("Ditto said she expects the campaign “to continue ...”" is
+        # Ditto's): PolNeAR marks no attribution nested in another's content
+        if cues:
+            return cues[-1], self.speaker(cues[-1])
         return None, none
 
     def _dash_source(
@@ -460,8 +466,9 @@ class QuoteFinder:
         direct: list[tuple[int, int]],
         partial: list[tuple[int, int]],
     ) -> list[Quote]:
+        kept: list[tuple[Candidate, float]] = []
         out: list[Quote] = []
-        for cand, _p in found:
+        for cand, p in found:
             content = self._char_range(cand.content)
             if content is None:
                 continue
@@ -491,7 +498,20 @@ class QuoteFinder:
                     cue_e,
                 )
             )
-        return out
+            kept.append((cand, p))
+        return [
+            q for q, outer in zip(out, nested_in(kept), strict=True) if self._keep(q, outer, out)
+        ]
+
+    def _keep(self, q: Quote, outer: int | None, reports: list[Quote]) -> bool:
+        """A report nested in another's content is dropped (PolNeAR's convention, see
+        `attribution.nested_in`) unless it names a person and the outer report does not:
+        an institution or unnamed official relaying a person's words ("he told Blinken
+        the US must ..., the Chinese government said") leaves that person a voice."""
+        if outer is None:
+            return True
+        people = set(self.people.full_names)
+        return q.speaker in people and reports[outer].speaker not in people
 
     def _partials_in_reports(
         self, quotes: list[Quote], found: list[tuple[Candidate, float]]
