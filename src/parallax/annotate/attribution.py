@@ -104,9 +104,27 @@ def _subject(verb: Any, depth: int = 0) -> tuple[Any | None, str]:
                 return objs[0], "agent"
     if depth < 2 and verb.dep_ in {"xcomp", "conj", "advcl"} and verb.head is not verb:
         return _subject(verb.head, depth + 1)
+    if depth < 2 and verb.dep_ == "pcomp" and verb.head.head.pos_ in {"VERB", "AUX"}:
+        # "responded ... by saying that ...", "despite admitting that ...": the clause's subject
+        return _subject(verb.head.head, depth + 1)
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in {"PROPN", "NOUN"}:
         return verb.head, "acl"  # "President Obama, saying ...": the noun it hangs on
-    return None, "none"
+    left = _left_name(verb) if depth == 0 and verb.pos_ in {"VERB", "AUX"} else None
+    return (left, "left") if left is not None else (None, "none")
+
+
+def _left_name(verb: Any) -> Any | None:
+    """A name right before a subjectless cue verb, the parse having hung it elsewhere ("In
+    a meeting with the board Trump said ..."): the head of its name phrase."""
+    i = verb.i - 1
+    while i >= 0 and verb.doc[i].dep_ in {"advmod", "aux", "neg"} and verb.doc[i].head is verb:
+        i -= 1
+    if i < 0 or verb.doc[i].pos_ != "PROPN":
+        return None
+    tok = verb.doc[i]
+    while tok.dep_ in {"compound", "flat"} and tok.head.i > tok.i and tok.head.i < verb.i:
+        tok = tok.head
+    return tok
 
 
 def _noun_source(noun: Any) -> tuple[Any | None, str]:

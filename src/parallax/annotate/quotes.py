@@ -165,22 +165,34 @@ class QuoteFinder:
         the canonical name comes from `speakers.resolve_speaker` (None when unsure).
         """
         subj = self._source_token(verb)
-        if subj is not None and any(s <= subj.idx < e for s, e in self._inside):
+        if subj is not None and self._quoted(subj):
             # the parser took a word of the quote as the subject ("“... We will ...,” Chief
-            # Jordan said"): the name next to the cue outside the quote marks
-            subj = self._name_next_to(verb)
+            # Jordan said"): another subject outside the quote marks, else the name next to
+            # the cue or right after the closing mark ("“...,” Flynn, a surrogate, said")
+            others = [c for c in verb.children if c.dep_ == "nsubj" and not self._quoted(c)]
+            subj = others[-1] if others else self._name_next_to(verb)
         if subj is None:
             return None, None, None, None
-        return self.source_span(*source_range(self.doc, subj))
+        lo, hi = source_range(self.doc, subj)
+        if lo <= verb.i < hi:
+            lo, hi = (lo, verb.i) if subj.i < verb.i else (verb.i + 1, hi)
+        return self.source_span(lo, hi)
+
+    def _quoted(self, tok: Any) -> bool:
+        return any(s <= tok.idx < e for s, e in self._inside)
 
     def _name_next_to(self, verb: Any) -> Any | None:
         """The proper noun right before or after a cue, outside quote marks."""
-        for i in (verb.i - 1, verb.i + 1):
-            if 0 <= i < len(self.doc):
+        ends = [e for _, e in self._inside if e <= verb.idx and verb.idx - e < 80]
+        after = self._tok_at(max(ends)) if ends else None
+        while after is not None and after < verb.i and self.doc[after].is_punct:
+            after += 1
+        for i in (verb.i - 1, verb.i + 1, after):
+            if i is not None and 0 <= i < len(self.doc) and i != verb.i:
                 tok = self.doc[i]
                 while tok.dep_ in {"compound", "flat"} and tok.head.i != tok.i:
                     tok = tok.head
-                if tok.pos_ == "PROPN" and not any(s <= tok.idx < e for s, e in self._inside):
+                if tok.pos_ == "PROPN" and not self._quoted(tok):
                     return tok
         return None
 
