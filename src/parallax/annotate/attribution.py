@@ -91,6 +91,27 @@ def source_range(doc: Any, head: Any) -> tuple[int, int]:
     return lo, hi
 
 
+def _breaks(tok: Any) -> bool:
+    return "\n" in tok.text or "\n" in tok.whitespace_
+
+
+def after_break(doc: Any, rng: tuple[int, int], cue: int) -> tuple[int, int]:
+    """A source the parser took from the line above the cue's ("12:15 p.m.\n\nPresident
+    Obama says ..." parsed with the timestamp as subject): the words between the last line
+    break and the cue, when they hold a noun or pronoun; else `rng` unchanged."""
+    if not rng[1] <= cue or not any(_breaks(doc[i]) for i in range(rng[1] - 1, cue)):
+        return rng
+    lo = max(i for i in range(rng[1] - 1, cue) if _breaks(doc[i])) + 1
+    while lo < cue and (doc[lo].is_punct or doc[lo].is_space):
+        lo += 1
+    hi = cue
+    while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].dep_ in {"advmod", "aux", "neg"}):
+        hi -= 1
+    if any(t.pos_ in {"PROPN", "NOUN", "PRON"} for t in doc[lo:hi]):
+        return lo, hi
+    return rng
+
+
 def _subject(verb: Any, depth: int = 0) -> tuple[Any | None, str]:
     """The subject of a cue verb, climbing through xcomp/conj/advcl to an inherited subject."""
     for c in verb.children:
@@ -172,6 +193,22 @@ def _content(doc: Any, tok: Any, sent: tuple[int, int]) -> tuple[tuple[int, int]
         kids = [c for c in tok.children if c.dep_ == dep]
         if kids:
             return _range(list(kids[0].subtree)), dep
+    if any(c.dep_ == "agent" for c in tok.children):
+        # "The issue was first reported by the Post", "a penalty imposed by the bureau":
+        # what the passive cue is about is its subject, or the noun it modifies
+        subj = [c for c in tok.children if c.dep_ == "nsubjpass"]
+        if subj:
+            return _range(list(subj[0].subtree)), "passive"
+        if tok.dep_ == "acl" and tok.head.i < tok.i:
+            return (tok.head.left_edge.i, tok.i), "passive"
+    for c in tok.children:
+        # "she was sure [Trump would win]", "has been critical [of Trump]": a predicate
+        # adjective or noun carries the complement of a copular cue
+        if c.dep_ in {"acomp", "attr"}:
+            for dep in ("ccomp", "xcomp", "prep"):
+                kids = [k for k in c.children if k.dep_ == dep and k.i > c.i]
+                if kids:
+                    return _range(list(kids[0].subtree)), f"pred-{dep}"
     # "ruled against X", "spoke of X", "doubling down on X": the object of a preposition
     kids = [c for c in tok.children if c.dep_ == "prep" and c.i > tok.i and list(c.children)]
     if kids:
@@ -199,7 +236,7 @@ def candidate(doc: Any, tok: Any, sent: tuple[int, int]) -> Candidate:
     content, relation = _content(doc, tok, sent)
     srng = None
     if src is not None:
-        srng = source_range(doc, src)
+        srng = after_break(doc, source_range(doc, src), tok.i)
         if srng[0] <= tok.i < srng[1]:  # "President Obama, saying ...": stop at the cue
             srng = (srng[0], tok.i) if src.i < tok.i else (tok.i + 1, srng[1])
     if srng and content and srng[0] < content[1] and content[0] < srng[1]:
@@ -298,7 +335,7 @@ def _shape_features(doc: Any, tok: Any, cand: Candidate) -> dict[str, float]:
     return f
 
 
-CLAUSAL = frozenset({"ccomp", "xcomp", "rest", "noun-clause"})
+CLAUSAL = frozenset({"ccomp", "xcomp", "rest", "noun-clause", "pred-ccomp", "pred-xcomp"})
 
 
 def find_attributions(

@@ -35,6 +35,7 @@ from parallax.annotate.attribution import (
     Candidate,
     _noun_source,
     _subject,
+    after_break,
     cue_model,
     find_attributions,
     lexicon_key,
@@ -173,7 +174,7 @@ class QuoteFinder:
             subj = others[-1] if others else self._name_next_to(verb)
         if subj is None:
             return None, None, None, None
-        lo, hi = source_range(self.doc, subj)
+        lo, hi = after_break(self.doc, source_range(self.doc, subj), verb.i)
         if lo <= verb.i < hi:
             lo, hi = (lo, verb.i) if subj.i < verb.i else (verb.i + 1, hi)
         return self.source_span(lo, hi)
