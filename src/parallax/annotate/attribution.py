@@ -192,7 +192,10 @@ def _content(doc: Any, tok: Any, sent: tuple[int, int]) -> tuple[tuple[int, int]
     for dep in _CONTENT_DEPS:
         kids = [c for c in tok.children if c.dep_ == dep]
         if kids:
-            return _range(list(kids[0].subtree)), dep
+            lo, hi = _range(list(kids[0].subtree))
+            if dep == "dobj":
+                hi = _object_complement(tok, hi)
+            return (lo, hi), dep
     if any(c.dep_ == "agent" for c in tok.children):
         # "The issue was first reported by the Post", "a penalty imposed by the bureau":
         # what the passive cue is about is its subject, or the noun it modifies
@@ -222,6 +225,18 @@ def _content(doc: Any, tok: Any, sent: tuple[int, int]) -> tuple[tuple[int, int]
         rest = _rest_of_sentence(doc, sent, {t.i for t in tok.subtree})
         return rest, "rest" if rest else "none"
     return None, "none"
+
+
+_COMPLEMENT_PREPS = frozenset({"of", "for", "as", "over", "about"})
+
+
+def _object_complement(tok: Any, hi: int) -> int:
+    """End of an object's content with what it is charged with: "accusing her [of being
+    asleep]", "praised him [for ...]", "called Oz [a quack]", "derided the deal [as toothless]"."""
+    for c in tok.children:
+        if c.i == hi and (c.dep_ in {"oprd", "ccomp", "xcomp"} or c.lower_ in _COMPLEMENT_PREPS):
+            hi = max(t.i for t in c.subtree) + 1
+    return hi
 
 
 def candidate(doc: Any, tok: Any, sent: tuple[int, int]) -> Candidate:
