@@ -164,7 +164,15 @@ def _noun_source(noun: Any) -> tuple[Any | None, str]:
 
 
 def _rest_of_sentence(doc: Any, sent: tuple[int, int], skip: set[int]) -> tuple[int, int] | None:
-    """The longest run of sentence tokens outside `skip` (the cue clause)."""
+    """The sentence around `skip` (the cue clause) when it is a parenthetical with at
+    least two words on each side ("The latest test, North Korea said, was its biggest"),
+    else the longest run of sentence tokens outside it."""
+    if skip:
+        lo, hi = min(skip), max(skip) + 1
+        if _words(doc, max(sent[0], 0), lo) >= 2 and _words(doc, hi, sent[1]) >= 2:
+            left = next(i for i in range(sent[0], lo) if not doc[i].is_space)
+            right = max(i for i in range(hi, sent[1]) if not doc[i].is_space) + 1
+            return left, right
     best: tuple[int, int] | None = None
     start = None
     for i in range(sent[0], sent[1] + 1):
@@ -255,9 +263,18 @@ def candidate(doc: Any, tok: Any, sent: tuple[int, int]) -> Candidate:
         if srng[0] <= tok.i < srng[1]:  # "President Obama, saying ...": stop at the cue
             srng = (srng[0], tok.i) if src.i < tok.i else (tok.i + 1, srng[1])
     if srng and content and srng[0] < content[1] and content[0] < srng[1]:
-        # the subject sits inside the content range (an inverted "said X"): cut the content
-        content = (content[0], srng[0]) if srng[0] > content[0] else (srng[1], content[1])
+        # the subject sits inside the content range: a parenthetical report ("Lenox was a
+        # juggernaut, Mr. Clarke said, until ...") keeps both sides, as PolNeAR's content
+        # does; otherwise (an inverted "said X") the content is cut at the subject
+        before = _words(doc, content[0], min(srng[0], tok.i))
+        after = _words(doc, max(srng[1], cue_end), content[1])
+        if before < 2 or after < 2:
+            content = (content[0], srng[0]) if srng[0] > content[0] else (srng[1], content[1])
     return Candidate(tok.i, cue_end, srng, content, relation, srel)
+
+
+def _words(doc: Any, lo: int, hi: int) -> int:
+    return sum(1 for t in doc[lo:hi] if not (t.is_punct or t.is_space))
 
 
 def _quote_near(doc: Any, rng: tuple[int, int] | None) -> bool:
