@@ -53,7 +53,9 @@ def test_pronoun_continuation_and_interrupted_quotes() -> None:
 
 
 def test_reported_speech_and_partials() -> None:
-    q = _quote(EPOCH_1, "Chinese surveillance balloons had entered")
+    # "In all four incidents, Ryder said, Chinese surveillance balloons had entered ...":
+    # a parenthetical report's content spans both sides of the cue (PolNeAR's convention)
+    q = _quote(EPOCH_1, "In all four incidents, Ryder said, Chinese surveillance balloons")
     assert (q.kind, q.speaker, q.cue) == ("indirect", "Pat Ryder", "said")
     q = _quote(WSWS, "Blinken bluntly told Yi")
     assert (q.kind, q.speaker, q.cue) == ("indirect", "Ned Price", "according to")
