@@ -212,7 +212,7 @@ def _content(doc: Any, tok: Any, sent: tuple[int, int]) -> tuple[tuple[int, int]
             return _range(list(subj[0].subtree)), "passive"
         if tok.dep_ == "acl" and tok.head.i < tok.i:
             return (tok.head.left_edge.i, tok.i), "passive"
-    for c in tok.children:
+    for c in tok.children if tok.lemma_ in _COPULAS else ():
         # "she was sure [Trump would win]", "has been critical [of Trump]": a predicate
         # adjective or noun carries the complement of a copular cue
         if c.dep_ in {"acomp", "attr"}:
@@ -235,6 +235,8 @@ def _content(doc: Any, tok: Any, sent: tuple[int, int]) -> tuple[tuple[int, int]
     return None, "none"
 
 
+# copular verbs whose predicate carries the reported attitude (policy: English grammar)
+_COPULAS = frozenset({"be", "become", "seem", "remain", "appear", "feel", "sound", "look"})
 _COMPLEMENT_PREPS = frozenset({"of", "for", "as", "over", "about"})
 
 
