@@ -37,6 +37,8 @@ def cue_heads(d: PolnearDoc) -> dict[int, tuple[int, int]]:
         toks = [d.doc[i] for i, s in enumerate(starts) if g.cue[0] <= s < g.cue[1]]
         ids = {t.i for t in toks}
         heads = [t for t in toks if t.head.i not in ids or t.head.i == t.i]
+        # "Mr. Obama's announcement": the word, not the possessive mark or a preposition
+        heads.sort(key=lambda t: t.pos_ not in {"VERB", "AUX", "NOUN", "PROPN", "ADJ"})
         if heads:
             out[heads[0].i] = g.content
     return out

@@ -11,15 +11,17 @@ pytestmark = pytest.mark.slow
 
 
 def test_polnear_subset_floor() -> None:
-    """Measured on the first 20 dev articles (the tuning split; test is reported once):
-    speaker F1 72.6 overlap (P 78.7) / 71.6 exact, content F1 85.3 overlap, cue F1 72.4
-    overlap, direct content F1 91.6 overlap. Floors are the measured numbers minus ~2."""
+    """Measured on the first 20 dev articles (the tuning split; test is reported once),
+    2026-12-03: speaker F1 79.3 overlap (P 84.1) / 77.9 exact, content F1 87.5 overlap,
+    cue F1 75.4 overlap, direct content F1 91.6 overlap (before the nested-report,
+    passive/copular and parenthetical rules: 72.6 (P 78.7) / 71.6, 85.3, 72.4, 91.6).
+    Floors are the measured numbers minus ~2."""
     results = {r.metric: r for r in run(DATA, limit=20, split="dev")}
-    assert results["speaker F1 (overlap)"].ours >= 70.5
-    assert results["speaker F1 (exact)"].ours >= 69.5
-    assert results["speaker F1 (overlap)"].extra["precision"] >= 76.5
-    assert results["content F1 (overlap)"].ours >= 83
-    assert results["cue F1 (overlap)"].ours >= 70
+    assert results["speaker F1 (overlap)"].ours >= 77
+    assert results["speaker F1 (exact)"].ours >= 76
+    assert results["speaker F1 (overlap)"].extra["precision"] >= 81.5
+    assert results["content F1 (overlap)"].ours >= 85.5
+    assert results["cue F1 (overlap)"].ours >= 73
     assert results["direct content F1 (overlap)"].ours >= 89
     assert results["speaker F1 (overlap)"].reference == 75.4
     assert results["speaker F1 (overlap)"].extra["parc3_reference"] == 82.0

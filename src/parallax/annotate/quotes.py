@@ -35,9 +35,11 @@ from parallax.annotate.attribution import (
     Candidate,
     _noun_source,
     _subject,
+    after_break,
     cue_model,
     find_attributions,
     lexicon_key,
+    nested_in,
     source_range,
 )
 from parallax.annotate.entities import PRONOUNS, People, doc_text, known_genders
@@ -69,6 +71,10 @@ def find_quote_marks(
     `parent` is the index of the enclosing double-quoted span for quotes in quotes.
     """
     pars = _paragraphs(text, paragraphs)
+    raw = text
+    # two apostrophes are a double quote mark in some house styles (the New York Times
+    # archive: ''It's anti-reform,'' he said): scan them as one straight mark, same offsets
+    text = text.replace("''", '"\x00')
     out: list[tuple[int, int, int | None]] = []
     open_at: int | None = None
     open_ch = ""
@@ -101,6 +107,8 @@ def find_quote_marks(
                 continue  # the quote runs on across a paragraph break
             else:
                 open_at = inner_at = None  # unbalanced: drop it rather than guess
+    out = [(s, e + 1 if raw[e - 1 : e + 1] == "''" else e, p) for s, e, p in out]
+    text = raw
     # single quotes: nested inside double ones, or stand-alone (headline style)
     doubles = list(out)
     for m in re.finditer(r"(?:(?<=^)|(?<=[\s(“\"—:]))[‘'](?=\w)(.+?)(?<=[\w.,!?])[’'](?!\w)", text):
@@ -158,22 +166,34 @@ class QuoteFinder:
         the canonical name comes from `speakers.resolve_speaker` (None when unsure).
         """
         subj = self._source_token(verb)
-        if subj is not None and any(s <= subj.idx < e for s, e in self._inside):
+        if subj is not None and self._quoted(subj):
             # the parser took a word of the quote as the subject ("“... We will ...,” Chief
-            # Jordan said"): the name next to the cue outside the quote marks
-            subj = self._name_next_to(verb)
+            # Jordan said"): another subject outside the quote marks, else the name next to
+            # the cue or right after the closing mark ("“...,” Flynn, a surrogate, said")
+            others = [c for c in verb.children if c.dep_ == "nsubj" and not self._quoted(c)]
+            subj = others[-1] if others else self._name_next_to(verb)
         if subj is None:
             return None, None, None, None
-        return self.source_span(*source_range(self.doc, subj))
+        lo, hi = after_break(self.doc, source_range(self.doc, subj), verb.i)
+        if lo <= verb.i < hi:
+            lo, hi = (lo, verb.i) if subj.i < verb.i else (verb.i + 1, hi)
+        return self.source_span(lo, hi)
+
+    def _quoted(self, tok: Any) -> bool:
+        return any(s <= tok.idx < e for s, e in self._inside)
 
     def _name_next_to(self, verb: Any) -> Any | None:
         """The proper noun right before or after a cue, outside quote marks."""
-        for i in (verb.i - 1, verb.i + 1):
-            if 0 <= i < len(self.doc):
+        ends = [e for _, e in self._inside if e <= verb.idx and verb.idx - e < 80]
+        after = self._tok_at(max(ends)) if ends else None
+        while after is not None and after < verb.i and self.doc[after].is_punct:
+            after += 1
+        for i in (verb.i - 1, verb.i + 1, after):
+            if i is not None and 0 <= i < len(self.doc) and i != verb.i:
                 tok = self.doc[i]
                 while tok.dep_ in {"compound", "flat"} and tok.head.i != tok.i:
                     tok = tok.head
-                if tok.pos_ == "PROPN" and not any(s <= tok.idx < e for s, e in self._inside):
+                if tok.pos_ == "PROPN" and not self._quoted(tok):
                     return tok
         return None
 
@@ -417,11 +437,16 @@ class QuoteFinder:
             return None, none
         tok = words[0]
         seen = 0
+        cues = []
         while tok.head is not tok and seen < 12:
             tok = tok.head
             seen += 1
             if _is_cue(tok, self.settings.direct_cue_logodds) and not (s <= tok.idx < e):
-                return tok, self.speaker(tok)
+                cues.append(tok)
+        # the outermost report ("Ditto said she expects the campaign “to continue ...”" is
+        # Ditto's): PolNeAR marks no attribution nested in another's content
+        if cues:
+            return cues[-1], self.speaker(cues[-1])
         return None, none
 
     def _dash_source(
@@ -454,8 +479,9 @@ class QuoteFinder:
         direct: list[tuple[int, int]],
         partial: list[tuple[int, int]],
     ) -> list[Quote]:
+        kept: list[tuple[Candidate, float]] = []
         out: list[Quote] = []
-        for cand, _p in found:
+        for cand, p in found:
             content = self._char_range(cand.content)
             if content is None:
                 continue
@@ -485,7 +511,20 @@ class QuoteFinder:
                     cue_e,
                 )
             )
-        return out
+            kept.append((cand, p))
+        return [
+            q for q, outer in zip(out, nested_in(kept), strict=True) if self._keep(q, outer, out)
+        ]
+
+    def _keep(self, q: Quote, outer: int | None, reports: list[Quote]) -> bool:
+        """A report nested in another's content is dropped (PolNeAR's convention, see
+        `attribution.nested_in`) unless it names a person and the outer report does not:
+        an institution or unnamed official relaying a person's words ("he told Blinken
+        the US must ..., the Chinese government said") leaves that person a voice."""
+        if outer is None:
+            return True
+        people = set(self.people.full_names)
+        return q.speaker in people and reports[outer].speaker not in people
 
     def _partials_in_reports(
         self, quotes: list[Quote], found: list[tuple[Candidate, float]]
@@ -636,7 +675,7 @@ def _content_bounds(text: str, s: int, e: int) -> tuple[int, int]:
     """Quote content without the marks and a trailing comma or dash."""
     cs, ce = s + 1, e
     if ce > cs and text[ce - 1] in CLOSERS + "\"'":
-        ce -= 1
+        ce -= 2 if text[ce - 2 : ce] == "''" else 1
     while cs < ce and text[cs] in " \n“\"‘'":
         cs += 1
     while ce > cs and text[ce - 1] in " \n,—–-":

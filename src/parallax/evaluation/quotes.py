@@ -4,9 +4,10 @@ PolNeAR stores brat standoff files (`T` lines: Source/Cue/Content with character
 spans, possibly discontinuous "a b;c d"; `E` lines tie them into one attribution).
 Test articles are annotated by several annotators; the first annotation file per
 article (sorted by name) is the gold. PolNeAR does not label direct vs indirect, so
-direct = gold content containing a quote mark. Matching: "exact" = same span after
-trimming quote marks, punctuation and spaces at both ends and a leading "that"; "overlap" = the spans
-share at least half of the shorter one. Speaker and cue are scored on attributions
+direct = gold content containing a double quote mark (“ ” " or the NYT archive's '').
+Matching: "exact" = same span after trimming quote marks, punctuation and spaces at
+both ends and a leading "that"; "overlap" = the spans share at least half of the
+shorter one. Speaker and cue are scored on attributions
 whose content matched (overlap), so their F1 includes content-finding errors.
 """
 
@@ -71,7 +72,8 @@ def read_standoff(path: Path, text: str) -> list[Gold]:
         s = spans.get(ev.get("Source", ""))
         q = spans.get(ev.get("Cue", ""))
         content = c[1]
-        direct = any(ch in text[content[0] : content[1]] for ch in '“”"')
+        span = text[content[0] : content[1]]
+        direct = any(ch in span for ch in '“”"') or "''" in span
         out.append(Gold(content, s[1] if s else None, q[1] if q else None, direct))
     return out
 
