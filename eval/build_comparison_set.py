@@ -47,7 +47,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "eval" / "data" / "comparison"
 # ../shared/data next to the checkout (a git worktree one level deeper also finds it)
-DEFAULT_DATA = next((p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()), ROOT.parent / "shared" / "data")
+DEFAULT_DATA = next(
+    (p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()),
+    ROOT.parent / "shared" / "data",
+)
 
 BASIL_DIR = "basil-dev"
 NEUS_FILE = "neus/data/raw_crawled/headline_11_2021-10-19_crawled_all.jsonl"
@@ -126,7 +129,13 @@ class Sent:
     __slots__ = ("dataset", "group", "outlet", "ref", "text")
 
     def __init__(self, dataset, group, outlet, ref, text):
-        self.dataset, self.group, self.outlet, self.ref, self.text = dataset, group, outlet, ref, text
+        self.dataset, self.group, self.outlet, self.ref, self.text = (
+            dataset,
+            group,
+            outlet,
+            ref,
+            text,
+        )
 
     def side(self) -> dict:
         return {"outlet": self.outlet, "ref": self.ref, "sha1": sha1(self.text)}
@@ -142,7 +151,10 @@ def split_sentences(par: str) -> list[tuple[int, int]]:
         end = m.start(1)
         seg = par[start:end]
         # do not split after common abbreviations / initials
-        if re.search(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|St|Jr|No|vs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|U\.S|[A-Z])\.[\"”]?$", seg):
+        if re.search(
+            r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|St|Jr|No|vs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|U\.S|[A-Z])\.[\"”]?$",
+            seg,
+        ):
             continue
         spans.append((start, end))
         start = m.end()
@@ -167,7 +179,15 @@ def load_basil(data: Path) -> dict[str, list[Sent]]:
         for i, par in enumerate(art["body-paragraphs"]):
             for j, s in enumerate(par):
                 if len(s.split()) >= 5:
-                    groups[g].append(Sent("basil", g, art["source"].lower(), {"file": rel, "para": i, "sent": j}, s))
+                    groups[g].append(
+                        Sent(
+                            "basil",
+                            g,
+                            art["source"].lower(),
+                            {"file": rel, "para": i, "sent": j},
+                            s,
+                        )
+                    )
     return dict(groups)
 
 
@@ -183,12 +203,42 @@ def load_neus(data: Path) -> dict[str, list[Sent]]:
             outlet = n.get("newsSource") or side
             t = n.get("newsTitle") or ""
             if len(t.split()) >= 5:
-                groups[g].append(Sent("neus", g, outlet, {"file": NEUS_FILE, "story": o["id"], "side": side, "para": "title", "start": 0, "end": len(t)}, t))
+                groups[g].append(
+                    Sent(
+                        "neus",
+                        g,
+                        outlet,
+                        {
+                            "file": NEUS_FILE,
+                            "story": o["id"],
+                            "side": side,
+                            "para": "title",
+                            "start": 0,
+                            "end": len(t),
+                        },
+                        t,
+                    )
+                )
             for i, par in enumerate(n.get("newBody") or []):
                 for s, e in split_sentences(par):
                     txt = par[s:e]
                     if len(txt.split()) >= 6 and not txt.endswith("..."):
-                        groups[g].append(Sent("neus", g, outlet, {"file": NEUS_FILE, "story": o["id"], "side": side, "para": i, "start": s, "end": e}, txt))
+                        groups[g].append(
+                            Sent(
+                                "neus",
+                                g,
+                                outlet,
+                                {
+                                    "file": NEUS_FILE,
+                                    "story": o["id"],
+                                    "side": side,
+                                    "para": i,
+                                    "start": s,
+                                    "end": e,
+                                },
+                                txt,
+                            )
+                        )
     return dict(groups)
 
 
@@ -199,8 +249,20 @@ def load_claimdiff(data: Path) -> list[tuple[Sent, Sent]]:
             if x["pair_id"].endswith("_rev"):
                 continue
             g = x["topic"]
-            a = Sent("claimdiff", g, x["article_a"], {"file": f, "pair_id": x["pair_id"], "field": "claim_a"}, x["claim_a"])
-            b = Sent("claimdiff", g, x["article_b"], {"file": f, "pair_id": x["pair_id"], "field": "claim_b"}, x["claim_b"])
+            a = Sent(
+                "claimdiff",
+                g,
+                x["article_a"],
+                {"file": f, "pair_id": x["pair_id"], "field": "claim_a"},
+                x["claim_a"],
+            )
+            b = Sent(
+                "claimdiff",
+                g,
+                x["article_b"],
+                {"file": f, "pair_id": x["pair_id"], "field": "claim_b"},
+                x["claim_b"],
+            )
             pairs.append((a, b))
     return pairs
 
@@ -221,29 +283,93 @@ def load_ecbplus(data: Path) -> dict[str, list[Sent]]:
         outlet = _ecb_outlet(doc, name)
         t = doc.get("title") or ""
         if len(t.split()) >= 5:
-            groups[g].append(Sent("ecbplus", g, outlet, {"file": rel, "field": "title", "start": 0, "end": len(t)}, t))
+            groups[g].append(
+                Sent(
+                    "ecbplus",
+                    g,
+                    outlet,
+                    {"file": rel, "field": "title", "start": 0, "end": len(t)},
+                    t,
+                )
+            )
         body = doc.get("text") or ""
         for s, e in split_sentences(body):
             if len(body[s:e].split()) >= 6:
-                groups[g].append(Sent("ecbplus", g, outlet, {"file": rel, "field": "text", "start": s, "end": e}, body[s:e]))
+                groups[g].append(
+                    Sent(
+                        "ecbplus",
+                        g,
+                        outlet,
+                        {"file": rel, "field": "text", "start": s, "end": e},
+                        body[s:e],
+                    )
+                )
     return dict(groups)
 
 
 # --------------------------------------------------------------------------- slot features
 
 NUM_WORDS = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen|dozens|hundreds|thousands|half)"
-RE_NUM = re.compile(r"\$?\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion))?|\b\d+-\d+\b|\b" + NUM_WORDS + r"\b", re.I)
-RE_DATE = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Aug|Sept?|Oct|Nov|Dec|yesterday|today|tomorrow|last (?:week|month|year|night)|this (?:week|month|year))\b")
-RE_NEG = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|denied|denies|deny|refused|refuses|rejected|without evidence|unfounded|false)\b|n't\b", re.I)
+RE_NUM = re.compile(
+    r"\$?\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion))?|\b\d+-\d+\b|\b"
+    + NUM_WORDS
+    + r"\b",
+    re.I,
+)
+RE_DATE = re.compile(
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Aug|Sept?|Oct|Nov|Dec|yesterday|today|tomorrow|last (?:week|month|year|night)|this (?:week|month|year))\b"
+)
+RE_NEG = re.compile(
+    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|denied|denies|deny|refused|refuses|rejected|without evidence|unfounded|false)\b|n't\b",
+    re.I,
+)
 RE_PLACE = re.compile(r"\b(?:in|at|from|to|near)\s+((?:[A-Z][a-z]+\.?\s?){1,3})")
 RE_QUOTE = re.compile(r"[\"“]([^\"“”]{12,})[\"”]")
 RE_CAP = re.compile(r"\b[A-Z][a-zA-Z'’.-]+\b")
-STOP_CAP = {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It", "They", "We", "I", "His", "Her", "Their", "This", "That", "Mr.", "Mrs.", "Ms.", "For", "As", "If", "When", "After", "Some", "Still", "Yet", "So", "Its", "There", "What", "Who"}
+STOP_CAP = {
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "But",
+    "And",
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "I",
+    "His",
+    "Her",
+    "Their",
+    "This",
+    "That",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "For",
+    "As",
+    "If",
+    "When",
+    "After",
+    "Some",
+    "Still",
+    "Yet",
+    "So",
+    "Its",
+    "There",
+    "What",
+    "Who",
+}
 
 
 def caps(t: str) -> set[str]:
     toks = RE_CAP.findall(t)
-    return {w.strip(".'’") for k, w in enumerate(toks) if w not in STOP_CAP and not RE_DATE.fullmatch(w)}
+    return {
+        w.strip(".'’") for k, w in enumerate(toks) if w not in STOP_CAP and not RE_DATE.fullmatch(w)
+    }
 
 
 def nums(t: str) -> set[str]:
@@ -281,11 +407,19 @@ def slot_diffs(a: str, b: str) -> list[str]:
 def tfidf_matrix(texts: list[str]):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    vec = TfidfVectorizer(lowercase=True, stop_words="english", sublinear_tf=True, min_df=1, token_pattern=r"(?u)\b\w[\w'-]+\b")
+    vec = TfidfVectorizer(
+        lowercase=True,
+        stop_words="english",
+        sublinear_tf=True,
+        min_df=1,
+        token_pattern=r"(?u)\b\w[\w'-]+\b",
+    )
     return vec.fit_transform(texts)
 
 
-def mine_group(sents: list[Sent], X, idx: dict[int, int], rng: random.Random, quota: dict[str, int]) -> list[dict]:
+def mine_group(
+    sents: list[Sent], X, idx: dict[int, int], rng: random.Random, quota: dict[str, int]
+) -> list[dict]:
     """Score every cross-outlet pair of one event and pick candidates per bucket."""
     cands = []
     for i, j in itertools.combinations(range(len(sents)), 2):
@@ -303,10 +437,19 @@ def mine_group(sents: list[Sent], X, idx: dict[int, int], rng: random.Random, qu
                 break
             if (i, j) in picked:
                 continue
-            picked[(i, j)] = {"reason": reason, "cos": round(cos, 3), "shared_caps": len(shared), "slots": slots}
+            picked[(i, j)] = {
+                "reason": reason,
+                "cos": round(cos, 3),
+                "shared_caps": len(shared),
+                "slots": slots,
+            }
             n -= 1
 
-    related = [(i, j, c, s, slot_diffs(sents[i].text, sents[j].text)) for i, j, c, s in cands if c >= 0.22 or (len(s) >= 2 and c >= 0.1)]
+    related = [
+        (i, j, c, s, slot_diffs(sents[i].text, sents[j].text))
+        for i, j, c, s in cands
+        if c >= 0.22 or (len(s) >= 2 and c >= 0.1)
+    ]
     slotted = [r for r in related if r[4]]
     # slot-difference pairs: most similar first, one bucket per slot type so rare types get in
     for slot in ("number", "date", "place", "quote_wording", "polarity"):
@@ -314,12 +457,17 @@ def mine_group(sents: list[Sent], X, idx: dict[int, int], rng: random.Random, qu
         take(pool, quota.get(slot, 0), f"slot:{slot}")
     plain = sorted((r for r in related if not r[4]), key=lambda r: -r[2])
     take(plain, quota.get("high_sim", 0), "high_sim")
-    rnd = [(i, j, c, s, slot_diffs(sents[i].text, sents[j].text)) for i, j, c, s in rng.sample(cands, min(len(cands), 40))]
+    rnd = [
+        (i, j, c, s, slot_diffs(sents[i].text, sents[j].text))
+        for i, j, c, s in rng.sample(cands, min(len(cands), 40))
+    ]
     take(rnd, quota.get("random", 0), "random")
     out = []
     for (i, j), meta in picked.items():
         a, b = sents[i], sents[j]
-        out.append({"dataset": a.dataset, "group": a.group, "a": a.side(), "b": b.side(), "mined": meta})
+        out.append(
+            {"dataset": a.dataset, "group": a.group, "a": a.side(), "b": b.side(), "mined": meta}
+        )
     return out
 
 
@@ -331,7 +479,15 @@ def mine(data: Path) -> list[dict]:
     allb = [s for g in sorted(basil) for s in basil[g]]
     X = tfidf_matrix([s.text for s in allb])
     k = 0
-    q_basil = {"number": 2, "date": 1, "place": 1, "quote_wording": 2, "polarity": 1, "high_sim": 2, "random": 1}
+    q_basil = {
+        "number": 2,
+        "date": 1,
+        "place": 1,
+        "quote_wording": 2,
+        "polarity": 1,
+        "high_sim": 2,
+        "random": 1,
+    }
     for g in sorted(basil):
         sents = basil[g]
         idx = {n: k + n for n in range(len(sents))}
@@ -347,7 +503,15 @@ def mine(data: Path) -> list[dict]:
         offsets[g] = k
         k += len(neus[g])
         stories.append(g)
-    q_neus = {"number": 1, "date": 1, "place": 1, "quote_wording": 1, "polarity": 1, "high_sim": 1, "random": 0}
+    q_neus = {
+        "number": 1,
+        "date": 1,
+        "place": 1,
+        "quote_wording": 1,
+        "polarity": 1,
+        "high_sim": 1,
+        "random": 0,
+    }
     for g in sorted(rng.sample(stories, 90), key=int):
         sents = neus[g]
         if len({s.outlet for s in sents}) < 2:
@@ -368,11 +532,30 @@ def mine(data: Path) -> list[dict]:
         if per_topic[a.group] >= 2 or len(chosen) >= 80:
             continue
         per_topic[a.group] += 1
-        chosen.append({"dataset": "claimdiff", "group": a.group, "a": a.side(), "b": b.side(), "mined": {"reason": "slot:" + sl[0] if sl else "released_pair", "slots": sl}})
+        chosen.append(
+            {
+                "dataset": "claimdiff",
+                "group": a.group,
+                "a": a.side(),
+                "b": b.side(),
+                "mined": {"reason": "slot:" + sl[0] if sl else "released_pair", "slots": sl},
+            }
+        )
     out += chosen
     # supplement (appended so earlier ids stay stable): near-duplicate cross-outlet basil pairs
     # (same wording up to a few words, e.g. one quote rendered twice) that the first pass missed
-    seen = {(c["a"]["ref"]["file"], c["a"]["ref"]["para"], c["a"]["ref"]["sent"], c["b"]["ref"]["file"], c["b"]["ref"]["para"], c["b"]["ref"]["sent"]) for c in out if c["dataset"] == "basil"}
+    seen = {
+        (
+            c["a"]["ref"]["file"],
+            c["a"]["ref"]["para"],
+            c["a"]["ref"]["sent"],
+            c["b"]["ref"]["file"],
+            c["b"]["ref"]["para"],
+            c["b"]["ref"]["sent"],
+        )
+        for c in out
+        if c["dataset"] == "basil"
+    }
     out += near_duplicates(basil, seen)
     # ECB+ (second supplement, appended): same-sub-topic documents from different sources
     out += mine_ecbplus(data, len(out))
@@ -382,7 +565,12 @@ def mine(data: Path) -> list[dict]:
     return out
 
 
-RE_COUNTED = re.compile(r"(?:\b(?:magnitude|aged?|No\.)\s+(\d[\d.,]*))|(\$?\d[\d.,]*|\b" + NUM_WORDS + r")(?:-year-old|\s+(?:(?:more|other|people|year|years|percent|%)\b)?\s*([a-z]{3,}))", re.I)
+RE_COUNTED = re.compile(
+    r"(?:\b(?:magnitude|aged?|No\.)\s+(\d[\d.,]*))|(\$?\d[\d.,]*|\b"
+    + NUM_WORDS
+    + r")(?:-year-old|\s+(?:(?:more|other|people|year|years|percent|%)\b)?\s*([a-z]{3,}))",
+    re.I,
+)
 
 
 def counted(t: str) -> dict[str, set[str]]:
@@ -393,14 +581,57 @@ def counted(t: str) -> dict[str, set[str]]:
             noun, val = m.group(0).split()[0].lower(), m.group(1)
         else:
             val = m.group(2)
-            noun = "year-old" if m.group(0).lower().endswith("-year-old") else (m.group(3) or "").lower()
+            noun = (
+                "year-old"
+                if m.group(0).lower().endswith("-year-old")
+                else (m.group(3) or "").lower()
+            )
         val = val.lower().replace(",", "").rstrip(".")
-        if noun and noun not in {"the", "and", "that", "for", "but", "was", "were", "with", "from", "who", "which"}:
+        if noun and noun not in {
+            "the",
+            "and",
+            "that",
+            "for",
+            "but",
+            "was",
+            "were",
+            "with",
+            "from",
+            "who",
+            "which",
+        }:
             out[noun.rstrip("s") if len(noun) > 4 else noun].add(val)
     return out
 
 
-W2N = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
+W2N = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
 
 
 def _numval(v: str):
@@ -414,23 +645,64 @@ def _numval(v: str):
 
 
 RE_AGE1 = re.compile(r"\b([A-Z][a-z]{2,}), (\d{1,2}),")
-RE_AGE2 = re.compile(r"\b(\d{1,2}|[A-Z]?[a-z]+(?:-[a-z]+)?)\s?-\s?year\s?-\s?old\s+(?:[a-z]+\s+){0,2}(?:[A-Z][a-z]+\s+)?([A-Z][a-z]{2,})")
-RE_MAG = re.compile(r"(?:magnitude(?:\s+of)?\s+(\d\.\d)|(\d\.\d)\s*-?\s*magnitude|measuring\s+(\d\.\d))", re.I)
-RE_TOLL = re.compile(r"\b(\d+|" + NUM_WORDS + r")\s+(?:people\s+|persons\s+|others\s+)?(dead|killed|died|injured|wounded|hurt)\b|\b(killing|injuring|wounding)\s+(\d+|" + NUM_WORDS + r")\b", re.I)
+RE_AGE2 = re.compile(
+    r"\b(\d{1,2}|[A-Z]?[a-z]+(?:-[a-z]+)?)\s?-\s?year\s?-\s?old\s+(?:[a-z]+\s+){0,2}(?:[A-Z][a-z]+\s+)?([A-Z][a-z]{2,})"
+)
+RE_MAG = re.compile(
+    r"(?:magnitude(?:\s+of)?\s+(\d\.\d)|(\d\.\d)\s*-?\s*magnitude|measuring\s+(\d\.\d))", re.I
+)
+RE_TOLL = re.compile(
+    r"\b(\d+|"
+    + NUM_WORDS
+    + r")\s+(?:people\s+|persons\s+|others\s+)?(dead|killed|died|injured|wounded|hurt)\b|\b(killing|injuring|wounding)\s+(\d+|"
+    + NUM_WORDS
+    + r")\b",
+    re.I,
+)
 TITLES = r"(President|Vice President|Gov\.|Governor|Sen\.|Senator|Rep\.|Chief|Sgt\.|Sergeant|Lt\.|Lieutenant|Capt\.|Captain|Officer|Detective|Deputy|Sheriff|Undersheriff|Judge|Justice|Minister|Director|Commissioner|Mayor|Coach|Dr\.|Prosecutor|Attorney|Inspector|Superintendent|Constable|Agent|General|Gen\.|Col\.|Colonel|Admiral|Commander|Cmdr\.|Secretary|Spokesman|spokesman|spokeswoman|Prime Minister|CEO|Chairman)"
 RE_TITLE = re.compile(TITLES + r"\s+(?:[A-Z][a-z]+\s+|[A-Z]\.\s+)?([A-Z][a-z]{2,})\b")
 RE_FULLNAME = re.compile(r"\b([A-Z][a-z]{2,})\s+(?:[A-Z]\.\s+)?([A-Z][a-z]{2,})\b")
 RE_WD = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-RE_MONDAY = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)\s+(\d{1,2})\b")
-RE_AGE3 = re.compile(r"\b([A-Z][a-z]{2,}),\s(\d{1,2}),|\b(\d{1,2})\s?-\s?year\s?-\s?old\s+(?:[a-z]+\s+){0,3}(?:[A-Z][a-z]+\s+){0,2}([A-Z][a-z]{2,})")
-RE_HEDGE = re.compile(r"\b(allegedly|alleged|accused of|suspected of|suspect in|is accused|claimed|claims|reportedly|believed to|suspicion of|without evidence|no evidence|deni(?:ed|es))\b", re.I)
-RE_ATTR = re.compile(r"\b(said|says|say|according to|told|reported|reports|charged|charges|police|authorities|investigators|prosecutors)\b", re.I)
+RE_MONDAY = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)\s+(\d{1,2})\b"
+)
+RE_AGE3 = re.compile(
+    r"\b([A-Z][a-z]{2,}),\s(\d{1,2}),|\b(\d{1,2})\s?-\s?year\s?-\s?old\s+(?:[a-z]+\s+){0,3}(?:[A-Z][a-z]+\s+){0,2}([A-Z][a-z]{2,})"
+)
+RE_HEDGE = re.compile(
+    r"\b(allegedly|alleged|accused of|suspected of|suspect in|is accused|claimed|claims|reportedly|believed to|suspicion of|without evidence|no evidence|deni(?:ed|es))\b",
+    re.I,
+)
+RE_ATTR = re.compile(
+    r"\b(said|says|say|according to|told|reported|reports|charged|charges|police|authorities|investigators|prosecutors)\b",
+    re.I,
+)
 POLARITY_PATTERNS = [  # (marker on one side, counterpart on the other side or None = negation at cosine >= 0.5)
-    (re.compile(r"\b(no one|nobody|no injuries|not injured|unharmed|no (?:immediate )?reports? of (?:injur|casualt|damage))", re.I), re.compile(r"\b(injured|injuries|wounded|hurt|damaged|damage to)\b", re.I)),
-    (re.compile(r"\b(turned himself in|turned herself in|surrendered|gave himself up)\b", re.I), re.compile(r"\b(arrested|captured|caught|apprehended|tracked down)\b", re.I)),
-    (re.compile(r"\b(not guilty|acquitted)\b", re.I), re.compile(r"\b(pleaded guilty|convicted|found guilty)\b", re.I)),
-    (re.compile(r"\b(confirmed|officially)\b", re.I), re.compile(r"\b(rumou?red|unconfirmed|speculat)", re.I)),
-    (re.compile(r"\b(did not|didn't|has not|hasn't|have not|haven't|was not|wasn't|never)\b", re.I), None),
+    (
+        re.compile(
+            r"\b(no one|nobody|no injuries|not injured|unharmed|no (?:immediate )?reports? of (?:injur|casualt|damage))",
+            re.I,
+        ),
+        re.compile(r"\b(injured|injuries|wounded|hurt|damaged|damage to)\b", re.I),
+    ),
+    (
+        re.compile(r"\b(turned himself in|turned herself in|surrendered|gave himself up)\b", re.I),
+        re.compile(r"\b(arrested|captured|caught|apprehended|tracked down)\b", re.I),
+    ),
+    (
+        re.compile(r"\b(not guilty|acquitted)\b", re.I),
+        re.compile(r"\b(pleaded guilty|convicted|found guilty)\b", re.I),
+    ),
+    (
+        re.compile(r"\b(confirmed|officially)\b", re.I),
+        re.compile(r"\b(rumou?red|unconfirmed|speculat)", re.I),
+    ),
+    (
+        re.compile(
+            r"\b(did not|didn't|has not|hasn't|have not|haven't|was not|wasn't|never)\b", re.I
+        ),
+        None,
+    ),
 ]
 
 
@@ -446,7 +718,10 @@ def counted_facts(t: str) -> set:
         f.add(("mag", "", float(next(g for g in m.groups() if g))))
     for m in RE_TOLL.finditer(t):
         if m.group(1):
-            kind, v = {"dead": "dead", "killed": "dead", "died": "dead"}.get(m.group(2).lower(), "inj"), _numval(m.group(1))
+            kind, v = (
+                {"dead": "dead", "killed": "dead", "died": "dead"}.get(m.group(2).lower(), "inj"),
+                _numval(m.group(1)),
+            )
         else:
             kind, v = ("dead" if m.group(3).lower() == "killing" else "inj"), _numval(m.group(4))
         if v is not None:
@@ -485,7 +760,9 @@ def mine_ecbplus(data: Path, start: int = 0) -> list[dict]:
         return S[i].ref["file"] != S[j].ref["file"] and S[i].outlet != S[j].outlet
 
     def emit(g, S, i, j, meta):
-        out.append({"dataset": "ecbplus", "group": g, "a": S[i].side(), "b": S[j].side(), "mined": meta})
+        out.append(
+            {"dataset": "ecbplus", "group": g, "a": S[i].side(), "b": S[j].side(), "mined": meta}
+        )
 
     def close_pass():
         have.update((c["a"]["sha1"], c["b"]["sha1"]) for c in out)
@@ -495,7 +772,7 @@ def mine_ecbplus(data: Path, start: int = 0) -> list[dict]:
         S, sim = groups[g], sims[g]
         cnt = [counted(x.text) for x in S]
         rel = []
-        for i, j in zip(*(sim >= 0.3).nonzero()):
+        for i, j in zip(*(sim >= 0.3).nonzero(), strict=True):
             if i < j and ok(S, i, j) and sim[i, j] < 0.95:
                 sl = slot_diffs(S[i].text, S[j].text)
                 if any(not (cnt[i][n] & cnt[j][n]) for n in set(cnt[i]) & set(cnt[j])):
@@ -509,7 +786,11 @@ def mine_ecbplus(data: Path, start: int = 0) -> list[dict]:
                     break
                 if (i, j) in picked or (slot and slot not in sl) or (slot is None and sl):
                     continue
-                picked[(i, j)] = {"reason": f"slot:{slot}" if slot else "high_sim", "cos": round(c, 3), "slots": sl}
+                picked[(i, j)] = {
+                    "reason": f"slot:{slot}" if slot else "high_sim",
+                    "cos": round(c, 3),
+                    "slots": sl,
+                }
                 n -= 1
         for (i, j), meta in picked.items():
             emit(g, S, i, j, meta)
@@ -532,14 +813,23 @@ def mine_ecbplus(data: Path, start: int = 0) -> list[dict]:
                 kk = (key, frozenset([tuple(sorted(vi)), tuple(sorted(vj))]))
                 if kk not in best or sim[i, j] > best[kk][0]:
                     best[kk] = (sim[i, j], i, j, key)
-        for kk, (c, i, j, key) in sorted(best.items(), key=lambda z: -z[1][0]):
+        for _kk, (c, i, j, key) in sorted(best.items(), key=lambda z: -z[1][0]):
             if c >= 0.15:
-                emit(g, S, i, j, {"reason": "slot:counted_fact", "cos": round(float(c), 3), "slots": [key[0]]})
+                emit(
+                    g,
+                    S,
+                    i,
+                    j,
+                    {"reason": "slot:counted_fact", "cos": round(float(c), 3), "slots": [key[0]]},
+                )
     close_pass()
     # pass 3
     for g in sorted(groups):
         S, sim = groups[g], sims[g]
-        T = [{(m.group(2), m.group(1).rstrip(".").lower()) for m in RE_TITLE.finditer(x.text)} for x in S]
+        T = [
+            {(m.group(2), m.group(1).rstrip(".").lower()) for m in RE_TITLE.finditer(x.text)}
+            for x in S
+        ]
         N = [{(m.group(2), m.group(1)) for m in RE_FULLNAME.finditer(x.text)} for x in S]
         C = [counted(x.text) for x in S]
         best = {}
@@ -554,18 +844,48 @@ def mine_ecbplus(data: Path, start: int = 0) -> list[dict]:
                 for key, val in P[j]:
                     dj[key].add(val)
                 for key in set(di) & set(dj):
-                    if kind == "name" and key in {"Street", "County", "Avenue", "City", "Center", "Park", "Hospital"}:
+                    if kind == "name" and key in {
+                        "Street",
+                        "County",
+                        "Avenue",
+                        "City",
+                        "Center",
+                        "Park",
+                        "Hospital",
+                    }:
                         continue
                     if not (di[key] & dj[key]) and c >= 0.15:
                         kk = (kind, key)
                         if kk not in best or c > best[kk][0]:
-                            best[kk] = (c, i, j, f"{kind} {key}: {sorted(di[key])} vs {sorted(dj[key])}")
+                            best[kk] = (
+                                c,
+                                i,
+                                j,
+                                f"{kind} {key}: {sorted(di[key])} vs {sorted(dj[key])}",
+                            )
             if c >= 0.3:
                 for n_ in set(C[i]) & set(C[j]):
                     if not (C[i][n_] & C[j][n_]):
-                        best[("num", i, j)] = (c, i, j, f"num {n_}: {sorted(C[i][n_])} vs {sorted(C[j][n_])}")
+                        best[("num", i, j)] = (
+                            c,
+                            i,
+                            j,
+                            f"num {n_}: {sorted(C[i][n_])} vs {sorted(C[j][n_])}",
+                        )
         for kk, (c, i, j, why) in sorted(best.items(), key=lambda z: -z[1][0]):
-            emit(g, S, i, j, {"reason": "slot:name_title" if kk[0] in ("title", "name") else "slot:number_noun", "cos": round(float(c), 3), "why": why})
+            emit(
+                g,
+                S,
+                i,
+                j,
+                {
+                    "reason": "slot:name_title"
+                    if kk[0] in ("title", "name")
+                    else "slot:number_noun",
+                    "cos": round(float(c), 3),
+                    "why": why,
+                },
+            )
     close_pass()
     # pass 4
     for g in sorted(groups):
@@ -588,7 +908,13 @@ def mine_ecbplus(data: Path, start: int = 0) -> list[dict]:
             c = sim[i, j]
             if c >= 0.4 and W[i] and W[j] and not W[i] & W[j]:
                 best[("wd", i, j)] = (c, i, j, f"weekday {sorted(W[i])} vs {sorted(W[j])}")
-            if c >= 0.3 and M[i] and M[j] and not M[i] & M[j] and {a for a, _ in M[i]} & {a for a, _ in M[j]}:
+            if (
+                c >= 0.3
+                and M[i]
+                and M[j]
+                and not M[i] & M[j]
+                and {a for a, _ in M[i]} & {a for a, _ in M[j]}
+            ):
                 best[("md", i, j)] = (c, i, j, f"monthday {sorted(M[i])} vs {sorted(M[j])}")
             for n_ in set(A[i]) & set(A[j]):
                 if A[i][n_] != A[j][n_]:
@@ -596,7 +922,17 @@ def mine_ecbplus(data: Path, start: int = 0) -> list[dict]:
                     if kk not in best or c > best[kk][0]:
                         best[kk] = (c, i, j, f"age {n_}: {A[i][n_]} vs {A[j][n_]}")
         for kk, (c, i, j, why) in sorted(best.items(), key=lambda z: -z[1][0]):
-            emit(g, S, i, j, {"reason": "slot:number_noun" if kk[0] == "age" else "slot:date", "cos": round(float(c), 3), "why": why})
+            emit(
+                g,
+                S,
+                i,
+                j,
+                {
+                    "reason": "slot:number_noun" if kk[0] == "age" else "slot:date",
+                    "cos": round(float(c), 3),
+                    "why": why,
+                },
+            )
     close_pass()
     # pass 5
     for g in sorted(groups):
@@ -605,7 +941,11 @@ def mine_ecbplus(data: Path, start: int = 0) -> list[dict]:
         At = [bool(RE_ATTR.search(x.text)) for x in S]
         cands = []
         for i, j in itertools.combinations(range(len(S)), 2):
-            if not ok(S, i, j) or (S[i].side()["sha1"], S[j].side()["sha1"]) in have or sim[i, j] < 0.35:
+            if (
+                not ok(S, i, j)
+                or (S[i].side()["sha1"], S[j].side()["sha1"]) in have
+                or sim[i, j] < 0.35
+            ):
                 continue
             if H[i] and not H[j] and not At[j]:
                 cands.append((sim[i, j], i, j))
@@ -649,7 +989,9 @@ def _norm(t: str) -> str:
     return " ".join(re.findall(r"[a-z0-9$%']+", t))
 
 
-def near_duplicates(groups: dict[str, list[Sent]], seen: set, lo: float = 0.72, hi: float = 0.97) -> list[dict]:
+def near_duplicates(
+    groups: dict[str, list[Sent]], seen: set, lo: float = 0.72, hi: float = 0.97
+) -> list[dict]:
     """Cross-outlet pairs whose normalised wording nearly matches but not exactly (difflib ratio in [lo, hi))."""
     out = []
     for g in sorted(groups):
@@ -659,7 +1001,14 @@ def near_duplicates(groups: dict[str, list[Sent]], seen: set, lo: float = 0.72, 
             a, b = sents[i], sents[j]
             if a.outlet == b.outlet or norms[i] == norms[j]:
                 continue
-            key = (a.ref["file"], a.ref["para"], a.ref["sent"], b.ref["file"], b.ref["para"], b.ref["sent"])
+            key = (
+                a.ref["file"],
+                a.ref["para"],
+                a.ref["sent"],
+                b.ref["file"],
+                b.ref["para"],
+                b.ref["sent"],
+            )
             if key in seen or len(norms[i]) < 40 or len(norms[j]) < 40:
                 continue
             sm = difflib.SequenceMatcher(None, norms[i], norms[j], autojunk=False)
@@ -667,7 +1016,19 @@ def near_duplicates(groups: dict[str, list[Sent]], seen: set, lo: float = 0.72, 
                 continue
             r = sm.ratio()
             if lo <= r < hi and norms[i] not in norms[j] and norms[j] not in norms[i]:
-                out.append({"dataset": "basil", "group": g, "a": a.side(), "b": b.side(), "mined": {"reason": "near_duplicate", "ratio": round(r, 3), "slots": slot_diffs(a.text, b.text)}})
+                out.append(
+                    {
+                        "dataset": "basil",
+                        "group": g,
+                        "a": a.side(),
+                        "b": b.side(),
+                        "mined": {
+                            "reason": "near_duplicate",
+                            "ratio": round(r, 3),
+                            "slots": slot_diffs(a.text, b.text),
+                        },
+                    }
+                )
     return out
 
 
@@ -678,7 +1039,11 @@ def write_splits(data: Path) -> dict:
         "claimdiff": sorted({a.group for a, _ in load_claimdiff(data)}),
         "ecbplus": sorted(load_ecbplus(data), key=lambda g: (int(re.match(r"\d+", g).group(0)), g)),
     }
-    splits = {"rule": 'sha1(f"{dataset}:{group}") mod 10 < 6 -> tune, else test', "tune": {}, "test": {}}
+    splits = {
+        "rule": 'sha1(f"{dataset}:{group}") mod 10 < 6 -> tune, else test',
+        "tune": {},
+        "test": {},
+    }
     for ds, gs in groups.items():
         for sp in ("tune", "test"):
             splits[sp][ds] = [g for g in gs if split_of(ds, g) == sp]
@@ -731,18 +1096,30 @@ def validate(data: Path) -> int:
 
 
 def stats() -> None:
-    rows = [json.loads(l) for l in (OUT_DIR / "pairs.jsonl").open(encoding="utf-8")]
+    rows = [json.loads(line) for line in (OUT_DIR / "pairs.jsonl").open(encoding="utf-8")]
     print("pairs:", len(rows))
-    for key in (lambda r: r["dataset"], lambda r: r["split"], lambda r: r["label"], lambda r: (r["label"], r["type"], r["split"]), lambda r: (r["dataset"], r["label"])):
+    for key in (
+        lambda r: r["dataset"],
+        lambda r: r["split"],
+        lambda r: r["label"],
+        lambda r: (r["label"], r["type"], r["split"]),
+        lambda r: (r["dataset"], r["label"]),
+    ):
         print(sorted(collections.Counter(map(key, rows)).items(), key=str))
     p = OUT_DIR / "omissions.jsonl"
     if p.exists():
-        om = [json.loads(l) for l in p.open(encoding="utf-8")]
-        print("omissions:", len(om), sorted(collections.Counter((r["split"], r["omitted"]) for r in om).items()))
+        om = [json.loads(line) for line in p.open(encoding="utf-8")]
+        print(
+            "omissions:",
+            len(om),
+            sorted(collections.Counter((r["split"], r["omitted"]) for r in om).items()),
+        )
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("cmd", choices=["mine", "show", "validate", "stats"])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--ids", default="")
@@ -754,7 +1131,11 @@ def main(argv=None) -> int:
         with (OUT_DIR / "candidates.jsonl").open("w", encoding="utf-8") as f:
             for c in cands:
                 f.write(json.dumps(c, ensure_ascii=False) + "\n")
-        print(len(cands), collections.Counter(c["dataset"] for c in cands), collections.Counter(c["mined"]["reason"] for c in cands))
+        print(
+            len(cands),
+            collections.Counter(c["dataset"] for c in cands),
+            collections.Counter(c["mined"]["reason"] for c in cands),
+        )
     elif args.cmd == "show":
         want = set(filter(None, args.ids.split(",")))
         for c in map(json.loads, (OUT_DIR / "candidates.jsonl").open(encoding="utf-8")):
