@@ -210,7 +210,9 @@ class Pipeline:
             framing=Records(comparison.framing),
             voices=Records(comparison.voices),
             timeline=Records(timeline),
-            briefs=Records(build_briefs(partial, self.settings.brief, sources)),
+            briefs=Records(
+                build_briefs(partial, self.settings.brief, sources, self.settings.framing)
+            ),
             claims=Records(comparison.claims),
             seconds=comparison.seconds,
         )

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from parallax.apps.cli import app
@@ -114,3 +115,22 @@ def test_stories_show_why_and_outlet_filter(tmp_path: Path, corpus_dir: Path):
     assert "why grouped: shared names:" in shown.output and "text similarity" in shown.output
     articles = [line for line in shown.output.splitlines() if line.startswith("  - ")]
     assert articles and all(line.startswith("  - NBC News:") for line in articles)
+
+
+@pytest.mark.parametrize("command", [["serve"], ["spark", "run", "in", "--out", "o"]])
+def test_serve_and_spark_run_read_the_config_like_ingest(tmp_path, command):  # type: ignore[no-untyped-def]
+    """A bad --config is the same one-line error for the app and the Spark job as for ingest
+    (so all three run with one Settings)."""
+    from parallax.store import Store
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[compare]\nno_such_field = 1\n")
+    db = tmp_path / "p.db"
+    Store(db)
+    args = [*command, "--config", str(bad)]
+    if command == ["serve"]:
+        args += ["--db", str(db), "--data-dir", str(tmp_path / "d")]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 2, res.output
+    assert "bad.toml" in res.output and "no_such_field" in res.output
+    assert "Traceback" not in res.output

@@ -358,3 +358,29 @@ def test_security_headers_on_a_server_error(tmp_path: Path):  # type: ignore[no-
     assert res.status_code == 500
     assert res.headers["x-frame-options"] == "DENY"
     assert "unsafe-inline" not in res.headers["content-security-policy"]
+
+
+@pytest.mark.slow
+def test_the_app_analyses_with_the_settings_it_was_started_with(site, monkeypatch):  # type: ignore[no-untyped-def]
+    """`parallax serve --config` reaches every analysis the app makes: a stored analysis made
+    under other settings is recomputed under the app's, never under the defaults."""
+    import dataclasses
+
+    import parallax.apps.web as web
+    from parallax.settings import Settings
+
+    custom = dataclasses.replace(
+        Settings(), brief=dataclasses.replace(Settings().brief, max_summary=2)
+    )
+    seen = []
+
+    class Spy(web.Pipeline):  # type: ignore[misc,name-defined]
+        def __init__(self, settings, *args, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(settings)
+            super().__init__(settings, *args, **kwargs)
+
+    monkeypatch.setattr(web, "Pipeline", Spy)
+    client = TestClient(create_app(site["root"] / "p.db", site["data"], settings=custom))
+    line = _storyline(site)
+    assert client.get(f"/stories/{line.id}").status_code == 200
+    assert seen and all(s == custom for s in seen)

@@ -515,14 +515,17 @@ def serve(
             "--allow-fetch", help="Let the app download URLs users submit (off by default)."
         ),
     ] = False,
+    config: ConfigOpt = None,
 ) -> None:
     """Run the web app: stories, story reports, articles, search, upload, JSON API (/docs)."""
     from parallax.apps.web import serve as run_server
 
     require_db(db)
+    settings = load_config(config)  # the same settings as `ingest`, or stored analyses go stale
     data_dir.mkdir(parents=True, exist_ok=True)
     out.print(f"Parallax on http://{host}:{port}  (store {db}, data {data_dir.resolve()})")
-    run_server(db=db, data_dir=data_dir, host=host, port=port, allow_fetch=allow_fetch)
+    run_server(db=db, data_dir=data_dir, host=host, port=port, allow_fetch=allow_fetch,
+               settings=settings)  # fmt: skip
 
 
 spark_app = typer.Typer(
@@ -545,11 +548,13 @@ def spark_run(
     load_db: Annotated[
         Path | None, typer.Option("--load-db", help="Load the results into this SQLite store.")
     ] = None,
+    config: ConfigOpt = None,
 ) -> None:
     """Ingest, annotate, cluster and compare at scale; results as Parquet partitioned by date."""
     from parallax.spark.job import run_job
 
-    stats = run_job(inputs, out_dir, master=master, window_days=window_days)
+    settings = load_config(config)
+    stats = run_job(inputs, out_dir, master=master, window_days=window_days, settings=settings)
     table = Table(title=f"spark run → {out_dir}")
     table.add_column("what")
     table.add_column("value")

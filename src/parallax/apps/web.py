@@ -36,16 +36,18 @@ MAX_FETCH_BYTES = 5_000_000
 # ---------------------------------------------------------------- analysis of stored articles
 
 
-def analyze_articles(articles: Sequence[Article], store: Store | None = None) -> Analysis:
+def analyze_articles(
+    articles: Sequence[Article], store: Store | None = None, settings: Settings | None = None
+) -> Analysis:
     """The runner's stages after ingest for stored articles (the same path as the CLI)."""
-    return Pipeline(Settings(), store).run(articles)
+    return Pipeline(settings or Settings(), store).run(articles)
 
 
-def assign_store(store: Store) -> list[Story]:
+def assign_store(store: Store, settings: Settings | None = None) -> list[Story]:
     """Assign stored articles that are in no story yet, incrementally (as `parallax ingest`)."""
     articles = store.articles()
     if articles:
-        pipeline = Pipeline(Settings(), store)
+        pipeline = Pipeline(settings or Settings(), store)
         assignments = pipeline.assign(pipeline.annotate(articles))
         # store the analysis of each storyline that changed, so its page opens at once
         pipeline.update_stories(dict.fromkeys(line for _event, line in assignments))
@@ -67,13 +69,16 @@ class AnalysisCache:
         self._items: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def entry(self, articles: Sequence[Article], store: Store | None) -> dict[str, Any]:
-        key = _key(articles)
+    def entry(
+        self, articles: Sequence[Article], store: Store | None, settings: Settings | None = None
+    ) -> dict[str, Any]:
+        cfg = settings or Settings()
+        key = (*_key(articles), cfg)  # another configuration is another analysis
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-            item = {"analysis": analyze_articles(articles, store)}
+            item = {"analysis": analyze_articles(articles, store, cfg)}
             self._items[key] = item
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
@@ -87,9 +92,11 @@ class AnalysisCache:
 _SHARED_CACHE = AnalysisCache()
 
 
-def cached_analysis(articles: Sequence[Article], store: Store | None = None) -> Analysis:
+def cached_analysis(
+    articles: Sequence[Article], store: Store | None = None, settings: Settings | None = None
+) -> Analysis:
     """Process-wide cached `analyze_articles` (the web app and tests share it)."""
-    return _SHARED_CACHE.entry(articles, store)["analysis"]
+    return _SHARED_CACHE.entry(articles, store, settings)["analysis"]
 
 
 # ---------------------------------------------------------------- safety helpers
@@ -197,7 +204,8 @@ def create_app(
     visitor of a story page does not wait for annotation and comparison."""
     from parallax.render.report import _env, analysis_to_dict, render_html
 
-    web = (settings or Settings()).web
+    cfg = settings or Settings()  # the whole app analyses with the settings it was started with
+    web = cfg.web
     store = Store(db)
     data_dir = Path(data_dir)
     env = _env()
@@ -233,10 +241,10 @@ def create_app(
     def story_analysis(story: Story) -> tuple[tuple[Any, ...], Analysis]:
         """The stored analysis of the story's storyline (computed at ingest/upload; recomputed
         here only if it is missing or stale); an event page shows its storyline's."""
-        analysis = Pipeline(Settings(), store).stored_analysis(story.id)
+        analysis = Pipeline(cfg, store).stored_analysis(story.id)
         if analysis is None:  # not a stored story: analyse the article set (cached in memory)
             articles = store.articles(list(story.article_ids))
-            return _key(articles), cache.entry(articles, store)["analysis"]
+            return _key(articles), cache.entry(articles, store, cfg)["analysis"]
         return _key(analysis.articles), analysis
 
     def story_rows() -> list[dict[str, Any]]:
@@ -253,7 +261,7 @@ def create_app(
 
     def add_to_stories(articles: Sequence[Article]) -> int:
         """The runner's incremental path (as `parallax ingest`): only changed stories recomputed."""
-        Pipeline(Settings(), store).ingest_into_store(articles)
+        Pipeline(cfg, store).ingest_into_store(articles)
         pages.clear()
         api_pages.clear()
         return len(store.stories())
@@ -578,11 +586,13 @@ def serve(
     port: int = 8000,
     allow_fetch: bool = False,
     max_upload_bytes: int = 2_000_000,
+    settings: Settings | None = None,
 ) -> None:
     """Run the app with uvicorn (blocking)."""
     import uvicorn
 
     app = create_app(
-        db, data_dir, max_upload_bytes=max_upload_bytes, allow_fetch=allow_fetch, warm=True
-    )
+        db, data_dir, max_upload_bytes=max_upload_bytes, allow_fetch=allow_fetch, warm=True,
+        settings=settings,
+    )  # fmt: skip
     uvicorn.run(app, host=host, port=port, log_level="info")

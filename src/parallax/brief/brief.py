@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from parallax.brief.settings import BriefSettings
+from parallax.compare.framing_settings import FramingSettings
 from parallax.models import (
     UNKNOWN,
     Analysis,
@@ -223,9 +224,11 @@ class _Context:
         article_ids: Iterable[str],
         settings: BriefSettings,
         sources: Mapping[str, str] | None,
+        framing: FramingSettings | None = None,
     ) -> None:
         self.ids = set(article_ids)
         self.p = settings
+        self.framing = framing  # the run's sentence-bias model settings (None = defaults)
         self.articles = {a.id: a for a in analysis.articles if a.id in self.ids}
         self.annotated: dict[str, AnnotatedArticle] = {
             a.id: a for a in analysis.annotated if a.id in self.ids
@@ -349,7 +352,10 @@ def _bias(ctx: _Context, spans: Sequence[Span]) -> list[float]:
     try:
         from parallax.compare.framing import bias_of_spans
 
-        return [0.0 if math.isnan(x) else float(x) for x in bias_of_spans(ctx.annotated, spans)]
+        return [
+            0.0 if math.isnan(x) else float(x)
+            for x in bias_of_spans(ctx.annotated, spans, ctx.framing)
+        ]
     except Exception:  # the brief must not fail because the optional scorer did
         return [0.0] * len(spans)
 
@@ -630,11 +636,12 @@ def build_brief(
     story: Story | None = None,
     settings: BriefSettings | None = None,
     sources: Mapping[str, str] | None = None,
+    framing: FramingSettings | None = None,
 ) -> Brief:
     """The brief for one story (or all articles when `story` is None), support-checked:
     lines that fail `check_sentence` are dropped and counted."""
     ids = set(story.article_ids) if story else {a.id for a in analysis.articles}
-    ctx = _Context(analysis, ids, settings or BriefSettings(), sources)
+    ctx = _Context(analysis, ids, settings or BriefSettings(), sources, framing)
     facts = _story_facts(analysis.facts, ids)
     head = _lead_and_summary(ctx, facts)
     if not any(s.section == "lead" for s in head):
@@ -653,17 +660,20 @@ def build_briefs(
     analysis: Analysis,
     settings: BriefSettings | None = None,
     sources: Mapping[str, str] | None = None,
+    framing: FramingSettings | None = None,
 ) -> list[Brief]:
     """One brief per storyline and per event (events identical to their storyline skipped)."""
     if not analysis.stories:
-        return [build_brief(analysis, None, settings, sources)] if analysis.articles else []
+        return (
+            [build_brief(analysis, None, settings, sources, framing)] if analysis.articles else []
+        )
     by_id = {s.id: s for s in analysis.stories}
     out = []
     for story in analysis.stories:
         parent = by_id.get(story.parent_id or "")
         if parent is not None and set(parent.article_ids) == set(story.article_ids):
             continue
-        out.append(build_brief(analysis, story, settings, sources))
+        out.append(build_brief(analysis, story, settings, sources, framing))
     return out
 
 

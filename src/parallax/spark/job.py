@@ -24,7 +24,10 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from parallax.settings import Settings
 
 STAGES = ("ingest", "annotate", "cluster", "compare")
 BLOCK_TARGET = 2000  # articles per clustering block before LSH splits a time window
@@ -153,7 +156,9 @@ def _count(spark: Any, path: str) -> int:
         return 0
 
 
-def _annotate(spark: Any, out: str, stats: dict[str, Any], per_task: int) -> None:
+def _annotate(
+    spark: Any, out: str, stats: dict[str, Any], per_task: int, settings: Settings | None
+) -> None:
     from pyspark.sql import functions as F
 
     from parallax.spark.stages import ANNOTATION_COLUMNS, annotate_articles
@@ -162,7 +167,9 @@ def _annotate(spark: Any, out: str, stats: dict[str, Any], per_task: int) -> Non
     n = int(stats.get("articles") or articles.count())
     parallelism = spark.sparkContext.defaultParallelism
     parts = max(1, min(max(parallelism, math.ceil(n / max(1, per_task))), 100000))
-    annotated = articles.repartition(parts, "id").mapInPandas(annotate_articles, ANNOTATION_COLUMNS)
+    annotated = articles.repartition(parts, "id").mapInPandas(
+        lambda batches: annotate_articles(batches, settings), ANNOTATION_COLUMNS
+    )  # the closure ships the run's settings to the executors
     annotated = annotated.persist()
     _write(
         annotated.select("id", "annotation", "parse", "title_parse", "published"),
@@ -282,7 +289,9 @@ def _params_dict(params: Any) -> dict[str, Any]:
     return asdict(params)
 
 
-def _compare(spark: Any, out: str, stats: dict[str, Any], min_articles: int) -> None:
+def _compare(
+    spark: Any, out: str, stats: dict[str, Any], min_articles: int, settings: Settings | None
+) -> None:
     from pyspark.sql import functions as F
 
     from parallax.spark.stages import COMPARE_COLUMNS, COMPARE_TABLES, compare_story
@@ -309,7 +318,7 @@ def _compare(spark: Any, out: str, stats: dict[str, Any], min_articles: int) -> 
     result = (
         rows.repartition(n_groups, "story_id")
         .groupBy("story_id")
-        .applyInPandas(compare_story, COMPARE_COLUMNS)
+        .applyInPandas(lambda frame: compare_story(frame, settings), COMPARE_COLUMNS)
         .persist()
     )
     counts = {r["tbl"]: int(r["count"]) for r in result.groupBy("tbl").count().collect()}
@@ -337,6 +346,7 @@ def run_job(
     block_target: int = BLOCK_TARGET,
     min_compare_articles: int = 2,
     articles_per_task: int = ANNOTATE_PARTITION,
+    settings: Settings | None = None,
 ) -> dict[str, Any]:
     """Run the stages over the inputs on Spark; returns counts and seconds per stage.
 
@@ -344,7 +354,8 @@ def run_job(
     `stages=("cluster", "compare")` reruns clustering on an earlier run's output.
     `lsh_bits` forces the LSH split of every time window (default: sized so a
     block holds about `block_target` articles); `min_compare_articles` skips
-    single-article storylines, which have nothing to compare.
+    single-article storylines, which have nothing to compare. `settings` (`--config`)
+    reach annotate and compare in the executors.
     `window_days` is the blocking window only: the clustering thresholds and time
     windows are the single-machine `ClusterParams.default()`.
     """
@@ -356,9 +367,9 @@ def run_job(
     stats: dict[str, Any] = {"master": spark.sparkContext.master, "out": out}
     runners = {
         "ingest": lambda: _ingest(spark, list(inputs), out, stats),
-        "annotate": lambda: _annotate(spark, out, stats, articles_per_task),
+        "annotate": lambda: _annotate(spark, out, stats, articles_per_task, settings),
         "cluster": lambda: _cluster(spark, out, stats, window_days, lsh_bits, block_target),
-        "compare": lambda: _compare(spark, out, stats, min_compare_articles),
+        "compare": lambda: _compare(spark, out, stats, min_compare_articles, settings),
     }
     for stage in STAGES:
         if stage not in stages:

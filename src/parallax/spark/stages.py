@@ -17,7 +17,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,9 @@ from parallax.spark.io import (
     records_to_rows,
     row_to_article,
 )
+
+if TYPE_CHECKING:
+    from parallax.settings import Settings
 
 INGEST_CHUNK = 256  # rows per yielded pandas frame
 ANNOTATE_CHUNK = 32  # articles per annotate()/embed call: bounded memory, full nlp.pipe batches
@@ -114,7 +117,9 @@ def model_loads() -> int:
     return int(spacy_nlp.cache_info().misses + sentence_encoder.cache_info().misses)
 
 
-def annotate_articles(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+def annotate_articles(
+    batches: Iterator[pd.DataFrame], settings: Settings | None = None
+) -> Iterator[pd.DataFrame]:
     """mapInPandas: article rows -> annotation JSON, article vector and cluster inputs.
 
     Calls the runner's `annotate` and `cluster_docs` on chunks of ANNOTATE_CHUNK
@@ -123,7 +128,7 @@ def annotate_articles(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]
     from parallax.annotate.parse import doc_to_bytes
     from parallax.runner import Pipeline
 
-    pipeline = Pipeline()
+    pipeline = Pipeline(settings)
 
     threads = int(os.environ.get("PARALLAX_WORKER_THREADS", "1"))
     columns = _names(ANNOTATION_COLUMNS)
@@ -239,7 +244,7 @@ def signature(vectors: np.ndarray, planes: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------- compare (per story)
 
 
-def compare_story(frame: pd.DataFrame) -> pd.DataFrame:
+def compare_story(frame: pd.DataFrame, settings: Settings | None = None) -> pd.DataFrame:
     """applyInPandas for one storyline: the runner's `analyze_story`, as on one machine."""
     from parallax.models import Story, from_plain, to_plain
     from parallax.runner import STORY_TABLES, Pipeline
@@ -255,7 +260,7 @@ def compare_story(frame: pd.DataFrame) -> pd.DataFrame:
         annotated_from(row_to_article(r), r["annotation"], r.get("parse"), r.get("title_parse"))
         for r in frame.to_dict("records")
     ]
-    result = Pipeline().analyze_story(members, [story, *sorted(events, key=lambda e: e.id)])
+    result = Pipeline(settings).analyze_story(members, [story, *sorted(events, key=lambda e: e.id)])
     tables = {name: list(getattr(result, name)) for name in STORY_TABLES}
     rows = []
     for name, items in tables.items():
