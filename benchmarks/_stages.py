@@ -28,6 +28,11 @@ TARGETS: tuple[tuple[str, str, str], ...] = (
     ("compare: voices", "parallax.compare.core", "voices_of"),
     ("compare: omissions", "parallax.compare.core", "find_omissions"),
     ("compare: omissions (one source)", "parallax.compare.core", "only_one_source"),
+    (
+        "compare: framing e5, all stories' texts at once",
+        "parallax.compare.framing",
+        "warm_bias_cache",
+    ),
     ("compare: framing", "parallax.compare.core", "_framing"),
     ("bias model, all callers (framing + brief)", "parallax.compare.bias_model", "sentence_bias"),
     ("compare: timeline", "parallax.brief", "build_timeline"),

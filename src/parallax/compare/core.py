@@ -19,7 +19,7 @@ import numpy as np
 from parallax.compare.align import align, embed_claims, sentence_lookup
 from parallax.compare.claims import ClaimUnit, extract_claims
 from parallax.compare.conflicts import find_candidates
-from parallax.compare.framing import framing_for
+from parallax.compare.framing import framing_for, warm_bias_cache
 from parallax.compare.grouping import group
 from parallax.compare.omissions import find_omissions, only_one_source, sides_not_heard
 from parallax.compare.settings import CompareSettings
@@ -64,6 +64,7 @@ def _framing(
         else {}
     )
     out = []
+    warm_bias_cache(annotated, getattr(settings, "framing", None))  # one e5 call, same scores
     for ann in annotated:
         try:
             mine = [c for c in claims if c.article_id == ann.id]
