@@ -225,3 +225,27 @@ def test_precomputed_sentence_vectors_give_same_scores() -> None:
     slow = _framing(NBC)
     assert fast.body_bias == pytest.approx(slow.body_bias, abs=1e-3)
     assert fast.loaded_terms == slow.loaded_terms
+
+
+def test_warm_bias_cache_encodes_what_framing_scores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One e5 call up front covers every text framing scores, and the scores do not move."""
+    from parallax.compare import bias_model as bm
+    from parallax.compare.framing import framing_for, warm_bias_cache
+
+    anns = list(_annotated().values())
+    cold = [framing_for(a) for a in anns]
+    bm._e5_cached.cache_clear()
+    calls: list[list[str]] = []
+    real = bm._E5Queries.encode
+
+    def spy(self: object, texts: list[str], **kw: object) -> np.ndarray:
+        calls.append(list(texts))
+        return real(self, texts, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bm._E5Queries, "encode", spy)
+    sent = warm_bias_cache(anns)
+    warm = [framing_for(a) for a in anns]
+    assert sent > 3 * len(anns) and len(calls) == 1  # per-article calls all hit the cache
+    for c, w in zip(cold, warm, strict=True):
+        assert w.bias_score == pytest.approx(c.bias_score, abs=1e-6)
+        assert w.headline_bias == pytest.approx(c.headline_bias, abs=1e-6)
