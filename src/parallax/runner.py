@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 STAGES = ("ingest", "annotate", "cluster", "compare", "timeline", "brief")
 # Bump when the analysis code changes what it stores (invalidates the `analyses` table).
-ANALYSIS_VERSION = "analysis-1"
+ANALYSIS_VERSION = "analysis-2"  # analysis-2: forest verifier, new conflict rules, NumPy e5
 STORY_TABLES = ("facts", "conflicts", "omissions", "framing", "voices", "timeline", "briefs")
 
 Tick = Callable[[int], None]

@@ -29,7 +29,9 @@ __all__ = ["ANNOTATOR_VERSION", "annotate", "annotate_doc"]
 
 log = logging.getLogger(__name__)
 
-ANNOTATOR_VERSION = "ann-3"  # ann-3: learned attribution (issue 19)
+ANNOTATOR_VERSION = (
+    "ann-4"  # ann-4: attribution rules of 2026-12-03, ages/halves/"more than a" in quantities
+)
 
 
 def year_hint(articles: Sequence[Article]) -> int | None:
