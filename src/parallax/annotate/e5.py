@@ -20,7 +20,6 @@ depended on the batch a text came in. Without it a vector is the same in any bat
 from __future__ import annotations
 
 import array
-import math
 import os
 import struct
 from collections.abc import Sequence
@@ -29,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from parallax.annotate.minilm import _blas_threads, _gelu
+from parallax.annotate.minilm import _blas_threads, _layer_norm, bert_layers
 
 QK = 32  # values per Q4_0 / Q8_0 block
 META = "\u2581"  # SentencePiece's metaspace
@@ -51,13 +50,6 @@ def _dequant(blocks: np.ndarray) -> np.ndarray:
     q = np.concatenate([qs & 0x0F, qs >> 4], axis=-1).astype(np.int8) - 8
     w = q.astype(np.float32) * blocks["d"].astype(np.float32)[..., None]
     return w.reshape(*blocks.shape[:-1], -1)
-
-
-def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.ndarray:
-    mu = x.mean(-1, keepdims=True)
-    xc = x - mu
-    var = np.mean(xc * xc, -1, keepdims=True)
-    return xc * (np.float32(1) / np.sqrt(var + np.float32(eps))) * w + b
 
 
 class _Reader:
@@ -229,20 +221,8 @@ class E5Encoder:
         b, n = ids.shape
         x = _dequant(self.word[ids.ravel()]) + np.tile(self.pos_type[:n], (b, 1))
         x = _layer_norm(x, *self.emb_ln, self.eps)
-        d = self.H // self.heads
         mask = np.arange(n)[None, :] < lengths[:, None]
-        bias = np.where(mask[:, None, None, :], 0.0, -np.inf).astype(np.float32)
-        scale = np.float32(1.0 / math.sqrt(d))
-        for lw in self.layers:
-            qkv = (x @ lw["qkv_w"] + lw["qkv_b"]).reshape(b, n, 3, self.heads, d)
-            q, k, v = (qkv[:, :, j].transpose(0, 2, 1, 3) for j in range(3))
-            s = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
-            s = np.exp(s - s.max(-1, keepdims=True))
-            s /= s.sum(-1, keepdims=True)
-            ctx = (s @ v).transpose(0, 2, 1, 3).reshape(b * n, -1)
-            x = _layer_norm(x + (ctx @ lw["o_w"] + lw["o_b"]), lw["ln1_w"], lw["ln1_b"], self.eps)
-            h = _gelu(x @ lw["i_w"] + lw["i_b"])
-            x = _layer_norm(x + (h @ lw["out_w"] + lw["out_b"]), lw["ln2_w"], lw["ln2_b"], self.eps)
+        x = bert_layers(x, self.layers, mask, self.heads, self.eps)
         m = mask.reshape(b, n, 1).astype(np.float32)
         return np.asarray((x.reshape(b, n, -1) * m).sum(1) / lengths[:, None].astype(np.float32))
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.n
     mu = x.mean(-1, keepdims=True)
     xc = x - mu
     var = np.mean(xc * xc, -1, keepdims=True)
-    return xc / np.sqrt(var + eps) * w + b
+    return xc * (np.float32(1) / np.sqrt(var + np.float32(eps))) * w + b  # stays float32
 
 
 # Abramowitz & Stegun 7.1.26: erf to 1.5e-7, i.e. float32 precision; 4× cheaper than
@@ -77,6 +77,28 @@ def _blas_threads(n: int) -> Iterator[None]:
         return
     with threadpool_limits(limits=n, user_api="blas"):
         yield
+
+
+def bert_layers(
+    x: np.ndarray, layers: Sequence[dict[str, np.ndarray]], mask: np.ndarray, heads: int, eps: float
+) -> np.ndarray:
+    """A BERT encoder's post-norm layers over embedded tokens x (B*L, H) with a boolean
+    padding mask (B, L): the forward pass both NumPy encoders (MiniLM, e5) share."""
+    b, n = mask.shape
+    d = x.shape[-1] // heads
+    bias = np.where(mask[:, None, None, :], 0.0, -1e9).astype(np.float32)
+    scale = np.float32(1.0 / math.sqrt(d))
+    for lw in layers:
+        qkv = (x @ lw["qkv_w"] + lw["qkv_b"]).reshape(b, n, 3, heads, d)
+        q, k, v = (qkv[:, :, j].transpose(0, 2, 1, 3) for j in range(3))
+        scores = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
+        scores = np.exp(scores - scores.max(-1, keepdims=True))
+        scores /= scores.sum(-1, keepdims=True)
+        ctx = (scores @ v).transpose(0, 2, 1, 3).reshape(b * n, -1)
+        x = _layer_norm(ctx @ lw["o_w"] + lw["o_b"] + x, lw["ln1_w"], lw["ln1_b"], eps)
+        h = _gelu(x @ lw["i_w"] + lw["i_b"])
+        x = _layer_norm(h @ lw["out_w"] + lw["out_b"] + x, lw["ln2_w"], lw["ln2_b"], eps)
+    return x
 
 
 class MiniLMEncoder:
@@ -131,19 +153,7 @@ class MiniLMEncoder:
         b, n = ids.shape
         x = (self.word[ids] + self.pos[:n] + self.type0).reshape(b * n, -1)
         x = _layer_norm(x, *self.emb_ln, self.eps)  # (B*L, 384): 2-D products use BLAS best
-        d = x.shape[-1] // self.heads
-        bias = np.where(mask[:, None, None, :] > 0, 0.0, -1e9).astype(np.float32)
-        scale = np.float32(1.0 / math.sqrt(d))
-        for lw in self.layers:
-            qkv = (x @ lw["qkv_w"] + lw["qkv_b"]).reshape(b, n, 3, self.heads, d)
-            q, k, v = (qkv[:, :, j].transpose(0, 2, 1, 3) for j in range(3))
-            scores = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
-            scores = np.exp(scores - scores.max(-1, keepdims=True))
-            scores /= scores.sum(-1, keepdims=True)
-            ctx = (scores @ v).transpose(0, 2, 1, 3).reshape(b * n, -1)
-            x = _layer_norm(ctx @ lw["o_w"] + lw["o_b"] + x, lw["ln1_w"], lw["ln1_b"], self.eps)
-            h = _gelu(x @ lw["i_w"] + lw["i_b"])
-            x = _layer_norm(h @ lw["out_w"] + lw["out_b"] + x, lw["ln2_w"], lw["ln2_b"], self.eps)
+        x = bert_layers(x, self.layers, mask > 0, self.heads, self.eps)
         m = mask[:, :, None].astype(np.float32)
         return (x.reshape(b, n, -1) * m).sum(1) / np.maximum(m.sum(1), 1e-9)
 
