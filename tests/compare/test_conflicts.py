@@ -332,3 +332,16 @@ def test_a_name_acting_in_the_clause_is_not_a_place_of_the_event():
     c = _art("The plane crashed off the coast of North Carolina on Saturday, officials said.", "C")
     d = _art("The plane crashed off the coast of South Carolina on Saturday, officials said.", "D")
     assert [x for x in _cands(c, d) if x.kind == "place"]
+
+
+@pytest.mark.slow
+def test_a_claim_verb_without_that_and_reportedly_mark_a_disputed_claim():
+    a = _art("Orchard claims the new phone's screen is the sharpest on the market.", "A")
+    b = _art("The new phone's screen is the sharpest on the market this year.", "B")
+    assert [c for c in _cands(a, b) if c.kind == "assessment"]
+    c = _art("A revolver loaded with four bullets was reportedly recovered from the scene.", "C")
+    d = _art("A revolver loaded with four bullets was recovered from the scene on Friday.", "D")
+    assert [x for x in _cands(c, d) if x.kind == "assessment"]
+    e = _art("Orchard claimed the title for the third straight season on Sunday.", "E")
+    f = _art("Orchard won the title for the third straight season on Sunday.", "F")
+    assert not [x for x in _cands(e, f) if x.kind == "assessment"]  # no clause: not a claim

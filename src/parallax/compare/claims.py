@@ -84,6 +84,7 @@ class ClaimUnit:
     frames: tuple[Frame, ...] = ()  # (verb, patient, places, times) per verb in the claim
     neg_targets: tuple[str, ...] = ()  # lemmas a negation applies to ("no apology" -> apology)
     denied: bool = False  # complement of "deny"/"reject": the speaker asserts its negation
+    speech_verb: str | None = None  # the report verb this claim is the complement of ("claims")
     scare_quoted: tuple[str, ...] = ()  # short quoted words like “spy” inside own voice
 
     @property
@@ -288,10 +289,11 @@ def _claims_of_sentence(ann: AnnotatedArticle, sent: Sentence, doc: Any) -> list
         text = art.text[start:end]
         quotes = tuple(q for q in ann.quotes if _overlaps(start, end, q.start, q.end))
         attribution: str | None = None
-        denied = False
+        denied, speech_verb = False, None
         if role == "speech" and head is not None:
             attribution = _speaker_of(head.head, ann.mentions, off) or UNKNOWN
             denied = head.head.lemma_.lower() in _DENIAL_VERBS
+            speech_verb = head.head.text
         big = [q for q in quotes if (min(end, q.end) - max(start, q.start)) >= 0.5 * (end - start)]
         if big:
             attribution = big[0].speaker or UNKNOWN
@@ -345,6 +347,7 @@ def _claims_of_sentence(ann: AnnotatedArticle, sent: Sentence, doc: Any) -> list
                 neg_targets=_neg_targets(toks),
                 frames=_frames(toks, off, ann),
                 denied=denied,
+                speech_verb=speech_verb,
                 scare_quoted=scare,
             )
         )

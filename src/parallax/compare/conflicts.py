@@ -96,6 +96,8 @@ def claim_stance(u: ClaimUnit, negated: bool | None = None) -> str:
     """slots.stance of the claim, with only the cues that govern its own clause counted."""
     text, span = _in_sentence(u)
     neg = u.claim.negated if negated is None else negated
+    if u.speech_verb and slots.dispute_cues().fullmatch(u.speech_verb.lower()):
+        return "disputed"  # the clausal complement of "claims"/"alleges" ("RIM claims the X is")
     return slots.stance(text, u.claim.attribution, neg, span)
 
 

@@ -44,8 +44,8 @@ class CompareSettings:
     # Probability above which a verified candidate is shown. Chosen by eval/train_verifier.py
     # from event-grouped 5-fold cross-validated scores (3 shuffles averaged) on the TUNE split
     # of eval/data/comparison (845 pairs): the largest recall with CV pair precision >= 0.85
-    # (random forest, CV precision 0.85, recall 0.48); see resources/comparison/verifier.json.
-    verifier_threshold: float = 0.68
+    # (random forest, CV precision 0.85, recall 0.43); see resources/comparison/verifier.json.
+    verifier_threshold: float = 0.75
     rules_only_threshold: float = 0.6  # policy: rule priors shown when the verifier is off
 
     # ---------------------------------------------------------------- omissions
