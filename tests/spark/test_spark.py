@@ -9,6 +9,7 @@ record and a broken line, and a file that is not a WARC at all.
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import subprocess
 import sys
@@ -126,13 +127,12 @@ def _article_ids(value: Any) -> set[str]:
     return set()
 
 
-def _canonical(plain: Any) -> str:
-    """JSON with sorted keys and floats to 6 significant digits: the encoder's float32 sums
-    may differ in the last bits with the batch a sentence was encoded in."""
+def _canonical(plain: Any, digits: int = 3) -> str:
+    """JSON with sorted keys and floats to `digits` significant digits (a sort key)."""
 
     def norm(v: Any) -> Any:
         if isinstance(v, float):
-            return float(f"{v:.6g}")
+            return float(f"{v:.{digits}g}")
         if isinstance(v, dict):
             return {k: norm(x) for k, x in v.items()}
         if isinstance(v, list):
@@ -140,6 +140,23 @@ def _canonical(plain: Any) -> str:
         return v
 
     return json.dumps(norm(plain), sort_keys=True, ensure_ascii=False)
+
+
+def _close(a: Any, b: Any) -> bool:
+    """Equal records, floats within 1e-4 relative: the encoders' float32 sums differ in the
+    last bits with the batch a sentence was encoded in (MiniLM ~1e-7; the NumPy e5 engine of
+    2026-12-03 ~1e-6, which moves framing's P(biased) in the 6th digit)."""
+    if isinstance(a, float) or isinstance(b, float):
+        return (
+            isinstance(a, int | float)
+            and isinstance(b, int | float)
+            and math.isclose(a, b, rel_tol=1e-4, abs_tol=1e-9)
+        )
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
 
 
 def _partition(stories: list[Any], level: str) -> set[frozenset[str]]:
@@ -226,7 +243,8 @@ def test_every_table_equals_the_runner(job: tuple[Path, Path, dict[str, Any]]) -
         )
         mine = [to_plain(x) for x in getattr(single["analysis"], name)]
         mine = [x for x in mine if _article_ids(x) & in_compared]
-        assert sorted(map(_canonical, spark_rows)) == sorted(map(_canonical, mine)), name
+        left, right = sorted(spark_rows, key=_canonical), sorted(mine, key=_canonical)
+        assert _close(left, right), name
         # conflicts may be empty: the demo shows none at the verifier's default threshold
         assert name not in {"facts", "framing", "briefs"} or mine, name
 
