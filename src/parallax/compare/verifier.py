@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
+
+import numpy as np
 
 from parallax.compare.conflicts import KINDS, Candidate
 from parallax.compare.settings import CompareSettings
@@ -58,42 +59,49 @@ def model() -> dict[str, Any] | None:
     return dict(data)
 
 
-def probability(x: Sequence[float], m: dict[str, Any]) -> float:
-    """The model's probability for standardised features: a logistic regression, or the mean
-    leaf probability of a random forest exported as arrays (walked here so the product
-    loads numbers, never a pickle)."""
-    if m.get("model") == "forest":
-        xs = [
-            (v - mean) / (scale or 1.0)
-            for v, mean, scale in zip(x, m["mean"], m["scale"], strict=True)
-        ]
-        return sum(_leaf(t, xs) for t in m["trees"]) / len(m["trees"])
-    z = m["intercept"]
-    for v, mean, scale, w in zip(x, m["mean"], m["scale"], m["coef"], strict=True):
-        z += w * (v - mean) / (scale or 1.0)
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+def probabilities(x: np.ndarray, m: dict[str, Any]) -> np.ndarray:
+    """The model's probability per row of raw features (n, len(FEATURES)): a logistic
+    regression, or the mean leaf probability of a random forest exported as arrays (walked
+    here, all rows at once per tree, so the product loads numbers, never a pickle)."""
+    xs = (x - np.asarray(m["mean"])) / np.where(np.asarray(m["scale"]) == 0, 1.0, m["scale"])
+    if m.get("model") != "forest":
+        z = m["intercept"] + xs @ np.asarray(m["coef"])
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0))))
+    rows = np.arange(len(xs))
+    total = np.zeros(len(xs))
+    for feature, threshold, left, right, prob in _tree_arrays(m):
+        node = np.zeros(len(xs), dtype=np.int64)
+        inner = left[node] != -1
+        while inner.any():
+            go_left = xs[rows, feature[node]] <= threshold[node]
+            node = np.where(inner, np.where(go_left, left[node], right[node]), node)
+            inner = left[node] != -1
+        total += prob[node]
+    return total / max(1, len(m["trees"]))
 
 
-def _leaf(tree: dict[str, list], xs: Sequence[float]) -> float:  # type: ignore[type-arg]
-    node = 0
-    while tree["left"][node] != -1:
-        go_left = xs[tree["feature"][node]] <= tree["threshold"][node]
-        node = tree["left"][node] if go_left else tree["right"][node]
-    return float(tree["prob"][node])
+def _tree_arrays(m: dict[str, Any]) -> list[tuple[np.ndarray, ...]]:
+    if "_arrays" not in m:  # converted once per loaded model
+        keys = ("feature", "threshold", "left", "right", "prob")
+        m["_arrays"] = [tuple(np.asarray(t[k]) for k in keys) for t in m["trees"]]
+        for arrays in m["_arrays"]:
+            arrays[0][arrays[0] < 0] = 0  # leaves carry feature -2: any valid column
+    return list(m["_arrays"])
 
 
 def verify(cands: Sequence[Candidate], cfg: CompareSettings | None = None) -> list[Scored]:
     """Score every candidate; `shown` = above the threshold the tune split chose."""
     cfg = cfg or CompareSettings()
     m = model() if cfg.use_verifier else None
-    out = []
-    for c in cands:
-        if m is None:
-            out.append(Scored(c, c.prior, c.prior >= cfg.rules_only_threshold))
-            continue
-        p = probability(vector(c), m)
-        out.append(Scored(c, p, p >= cfg.verifier_threshold))
-    return out
+    if m is None:
+        return [Scored(c, c.prior, c.prior >= cfg.rules_only_threshold) for c in cands]
+    if not cands:
+        return []
+    probs = probabilities(np.array([vector(c) for c in cands], dtype=np.float64), m)
+    return [
+        Scored(c, float(p), bool(p >= cfg.verifier_threshold))
+        for c, p in zip(cands, probs, strict=True)
+    ]
 
 
 def with_threshold(cfg: CompareSettings, threshold: float) -> CompareSettings:
