@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from parallax.annotate.minilm import _blas_threads, _layer_norm, bert_layers
+from parallax.annotate.minilm import blas_threads, layer_norm, bert_layers
 
 QK = 32  # values per Q4_0 / Q8_0 block
 META = "\u2581"  # SentencePiece's metaspace
@@ -220,7 +220,7 @@ class E5Encoder:
         """Mean over each row's first `lengths` tokens of the last layer: (B, L) -> (B, H)."""
         b, n = ids.shape
         x = _dequant(self.word[ids.ravel()]) + np.tile(self.pos_type[:n], (b, 1))
-        x = _layer_norm(x, *self.emb_ln, self.eps)
+        x = layer_norm(x, *self.emb_ln, self.eps)
         mask = np.arange(n)[None, :] < lengths[:, None]
         x = bert_layers(x, self.layers, mask, self.heads, self.eps)
         m = mask.reshape(b, n, 1).astype(np.float32)
@@ -247,7 +247,7 @@ class E5Encoder:
                 batches[-1].append(w)
             else:
                 batches.append([w])
-        with _blas_threads(self.threads):
+        with blas_threads(self.threads):
             for idx in batches:
                 lengths = np.array([len(windows[w][1]) for w in idx])
                 ids = np.zeros((len(idx), int(lengths.max())), dtype=np.int64)

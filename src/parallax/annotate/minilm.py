@@ -30,7 +30,7 @@ def model_dir() -> Path:
     return Path(get_model_path())
 
 
-def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.ndarray:
+def layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.ndarray:
     mu = x.mean(-1, keepdims=True)
     xc = x - mu
     var = np.mean(xc * xc, -1, keepdims=True)
@@ -68,7 +68,7 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 
 
 @contextlib.contextmanager
-def _blas_threads(n: int) -> Iterator[None]:
+def blas_threads(n: int) -> Iterator[None]:
     """BLAS threads for the encoder only: on a busy machine an idle pool spins (≈ 7× the CPU)."""
     try:
         from threadpoolctl import threadpool_limits
@@ -95,9 +95,9 @@ def bert_layers(
         scores = np.exp(scores - scores.max(-1, keepdims=True))
         scores /= scores.sum(-1, keepdims=True)
         ctx = (scores @ v).transpose(0, 2, 1, 3).reshape(b * n, -1)
-        x = _layer_norm(ctx @ lw["o_w"] + lw["o_b"] + x, lw["ln1_w"], lw["ln1_b"], eps)
+        x = layer_norm(ctx @ lw["o_w"] + lw["o_b"] + x, lw["ln1_w"], lw["ln1_b"], eps)
         h = _gelu(x @ lw["i_w"] + lw["i_b"])
-        x = _layer_norm(h @ lw["out_w"] + lw["out_b"] + x, lw["ln2_w"], lw["ln2_b"], eps)
+        x = layer_norm(h @ lw["out_w"] + lw["out_b"] + x, lw["ln2_w"], lw["ln2_b"], eps)
     return x
 
 
@@ -152,7 +152,7 @@ class MiniLMEncoder:
         """Mean-pooled last hidden states for one padded batch (B, L) -> (B, 384)."""
         b, n = ids.shape
         x = (self.word[ids] + self.pos[:n] + self.type0).reshape(b * n, -1)
-        x = _layer_norm(x, *self.emb_ln, self.eps)  # (B*L, 384): 2-D products use BLAS best
+        x = layer_norm(x, *self.emb_ln, self.eps)  # (B*L, 384): 2-D products use BLAS best
         x = bert_layers(x, self.layers, mask > 0, self.heads, self.eps)
         m = mask[:, :, None].astype(np.float32)
         return (x.reshape(b, n, -1) * m).sum(1) / np.maximum(m.sum(1), 1e-9)
@@ -170,7 +170,7 @@ class MiniLMEncoder:
         out = np.zeros((len(items), self.word.shape[1]), dtype=np.float32)
         if not items:
             return out
-        with _blas_threads(self.threads):
+        with blas_threads(self.threads):
             self._encode_sorted(items, out)
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
         return out[0] if single else out

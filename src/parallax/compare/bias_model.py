@@ -446,11 +446,11 @@ def sentence_bias(
         return np.zeros(0, dtype=np.float64)
     if model is None:
         return np.full(len(texts), np.nan)
-    from parallax.annotate.minilm import _blas_threads
+    from parallax.annotate.minilm import blas_threads
 
     # one BLAS thread: the kernel products are small, and an idle second thread spins on
     # a shared machine (4.4x the CPU of the SVM step, measured; the result is the same)
-    with _blas_threads(1):
+    with blas_threads(1):
         return model.predict_proba(featurize(texts, docs, embeddings, features=model.features))
 
 
