@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from parallax.annotate.minilm import blas_threads, layer_norm, bert_layers
+from parallax.annotate.minilm import bert_layers, blas_threads, layer_norm
 
 QK = 32  # values per Q4_0 / Q8_0 block
 META = "\u2581"  # SentencePiece's metaspace
