@@ -543,7 +543,7 @@ def spark_run(
     master: Annotated[str, typer.Option(help="Spark master URL.")] = "local[2]",
     window_days: Annotated[
         int,
-        typer.Option(help="Blocking window in days (clustering uses the shipped ClusterParams)."),
+        typer.Option(help="Blocking window in days (clustering uses the run's ClusterParams)."),
     ] = 7,
     load_db: Annotated[
         Path | None, typer.Option("--load-db", help="Load the results into this SQLite store.")

@@ -198,6 +198,7 @@ def _cluster(
     window_days: int,
     lsh_bits: int | None,
     block_target: int,
+    settings: Settings | None,
 ) -> None:
     import pandas as pd
     from pyspark.sql import functions as F
@@ -207,7 +208,8 @@ def _cluster(
     from parallax.spark.stages import BLOCK_STORY_COLUMNS, cluster_block, lsh_planes, signature
     from parallax.stories import ClusterParams
 
-    params = ClusterParams.default()  # the single-machine parameters; window_days only blocks
+    # the single-machine parameters (or --config's [cluster]); window_days only blocks
+    params = settings.cluster if settings is not None else ClusterParams.default()
     emb = (
         _read(spark, f"{out}/embeddings")
         .withColumn(
@@ -355,9 +357,9 @@ def run_job(
     `lsh_bits` forces the LSH split of every time window (default: sized so a
     block holds about `block_target` articles); `min_compare_articles` skips
     single-article storylines, which have nothing to compare. `settings` (`--config`)
-    reach annotate and compare in the executors.
+    reach annotate, cluster and compare in the executors.
     `window_days` is the blocking window only: the clustering thresholds and time
-    windows are the single-machine `ClusterParams.default()`.
+    windows are the single-machine ones (`settings.cluster`, default `ClusterParams.default()`).
     """
     out = str(Path(out_dir).resolve()) if "://" not in out_dir else out_dir
     if "://" not in out:
@@ -368,7 +370,9 @@ def run_job(
     runners = {
         "ingest": lambda: _ingest(spark, list(inputs), out, stats),
         "annotate": lambda: _annotate(spark, out, stats, articles_per_task, settings),
-        "cluster": lambda: _cluster(spark, out, stats, window_days, lsh_bits, block_target),
+        "cluster": lambda: _cluster(
+            spark, out, stats, window_days, lsh_bits, block_target, settings
+        ),
         "compare": lambda: _compare(spark, out, stats, min_compare_articles, settings),
     }
     for stage in STAGES:
