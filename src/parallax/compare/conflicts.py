@@ -609,13 +609,16 @@ def _quotes_span(ann: AnnotatedArticle, qs: list) -> Span:  # type: ignore[type-
 # ---------------------------------------------------------------- names and titles
 
 
-def _sentence_of(ann: AnnotatedArticle, start: int, end: int) -> Span:
+def _sentence_and_index(ann: AnnotatedArticle, start: int, end: int) -> tuple[Span, int]:
+    """The sentence holding `start` as a Span (the text itself without one) and its index."""
     s = next((s for s in ann.sentences if s.start <= start < s.end), None)
-    return (
-        Span(ann.id, s.start, s.end, s.text)
-        if s
-        else Span(ann.id, start, end, ann.article.text[start:end])
-    )
+    if s is None:
+        return Span(ann.id, start, end, ann.article.text[start:end]), 0
+    return Span(ann.id, s.start, s.end, s.text), s.index
+
+
+def _sentence_of(ann: AnnotatedArticle, start: int, end: int) -> Span:
+    return _sentence_and_index(ann, start, end)[0]
 
 
 def _fixed_features(cos: float) -> dict[str, float]:
@@ -770,8 +773,11 @@ def _spelling_pairs(xs: dict, ys: dict, what: tuple[str, str, float], vec: SentV
     pairs = [(a, first_y) for a in xs.values()] + [(first_x, b) for b in ys.values()][1:]
     out = []
     for (aa, sa, ea), (ab, sb, eb) in pairs:
-        span_a, span_b = _sentence_of(aa, sa, ea), _sentence_of(ab, sb, eb)
-        cos = _cos(*(vec(a.id, _sentence_index(a, s)) for a, s in ((aa, sa), (ab, sb))))
+        (span_a, ia), (span_b, ib) = (
+            _sentence_and_index(aa, sa, ea),
+            _sentence_and_index(ab, sb, eb),
+        )
+        cos = _cos(vec(aa.id, ia), vec(ab.id, ib))
         if cos < cand_min_cosine:
             continue  # the two names stand in unrelated sentences: maybe two people
         f = _fixed_features(cos) | {"slot_match": ratio, "slot_gap": 1.0 - ratio}
@@ -784,10 +790,6 @@ def _spelling_pairs(xs: dict, ys: dict, what: tuple[str, str, float], vec: SentV
             f"spelling:{x}|{y}", 0.6, reason, f,
         ))  # fmt: skip
     return out
-
-
-def _sentence_index(ann: AnnotatedArticle, start: int) -> int:
-    return next((s.index for s in ann.sentences if s.start <= start < s.end), 0)
 
 
 # ---------------------------------------------------------------- assessment
